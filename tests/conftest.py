@@ -1,0 +1,179 @@
+"""Fixtures: an app per test on a fresh database (SQLite, and PostgreSQL when configured)."""
+
+import os
+import re
+import secrets
+import shutil
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, event, text
+
+from widget import create_app
+from widget.extensions import db
+from widget.models import Comment, CommentStatus, Site, Thread
+from widget.sites import create_site
+
+PG_URL = os.environ.get("WIDGET_TEST_DATABASE_URL")
+TEST_SECRET = "test-secret-" + "x" * 20
+ARTICLE = "https://blog.example.com/posts/hello"
+BASE_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": TEST_SECRET,
+    "SERVER_NAME": "comments.test",
+}
+
+
+def _migrated_app(config, instance_path):
+    app = create_app({**BASE_CONFIG, **config}, instance_path=str(instance_path))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return app
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """Migrate once; each test gets a copy of the file."""
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "template.sqlite"
+    _migrated_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}, folder)
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_schema(tmp_path_factory):
+    """A private schema for this test session, migrated once, dropped at the end."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need WIDGET_TEST_DATABASE_URL (see README: Tests)")
+    schema = f"test_{os.getpid()}_{secrets.token_hex(4)}"
+    engine = create_engine(PG_URL)
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    config = pg_config(schema)
+    _migrated_app(config, tmp_path_factory.mktemp("pg"))
+    yield config
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def pg_config(schema):
+    return {
+        "SQLALCHEMY_DATABASE_URI": PG_URL,
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": True,
+            "connect_args": {"options": f"-csearch_path={schema}"},
+        },
+    }
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """Database settings for one test; the test's rows are gone afterwards."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.sqlite"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}
+        return
+    config = request.getfixturevalue("pg_schema")
+    yield config
+    engine = create_engine(config["SQLALCHEMY_DATABASE_URI"],
+                           **{k: v for k, v in config["SQLALCHEMY_ENGINE_OPTIONS"].items()})
+    tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app_config():
+    """Override in a test module (or parametrize) to change settings."""
+    return {}
+
+
+@pytest.fixture
+def app(database, app_config, tmp_path):
+    app = create_app({**BASE_CONFIG, **database, **app_config}, instance_path=str(tmp_path))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def site(app):
+    return make_site()
+
+
+def make_site(name="Blog", origins=("https://blog.example.com",), **fields):
+    site = create_site(name, list(origins))
+    for name_, value in fields.items():
+        setattr(site, name_, value)
+    db.session.commit()
+    return site
+
+
+def make_thread(site, url=ARTICLE, title="Hello"):
+    thread = Thread(site_id=site.id, url=url, title=title)
+    db.session.add(thread)
+    db.session.commit()
+    return thread
+
+
+def make_comment(thread, text="A comment", parent=None, status=CommentStatus.APPROVED, **fields):
+    from widget.markup import render_comment
+
+    comment = Comment(
+        thread_id=thread.id,
+        parent_id=parent.id if parent else None,
+        author=fields.pop("author", "Ann"),
+        text=text,
+        html=render_comment(text),
+        status=status,
+        **fields,
+    )
+    db.session.add(comment)
+    db.session.commit()
+    return comment
+
+
+def form_token(response_text, index=0):
+    """The signed form token of the index-th comment form on a rendered page."""
+    tokens = re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', response_text)
+    return tokens[index]
+
+
+class QueryCounter:
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements = []
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    @property
+    def count(self):
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    return lambda: QueryCounter(db.engine)

@@ -1,0 +1,34 @@
+"""A self-hosted comment service: create_app() builds the Flask application."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import cli, demo, embed, errors, headers, templating
+from .config import load_config
+from .extensions import csrf, db, migrate
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = PROJECT_DIR / "migrations"
+STATIC_DIR = PROJECT_DIR / "static"
+
+
+def create_app(test_config=None, instance_path=None):
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
+                static_folder=str(STATIC_DIR))
+    load_config(app, test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    csrf.init_app(app)
+
+    csrf.exempt(embed.bp)  # its form carries a signed per-form token instead
+    app.register_blueprint(embed.bp)
+    if app.config["DEMO"]:
+        app.register_blueprint(demo.bp)
+
+    errors.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    headers.init_app(app)
+    return app

@@ -1,0 +1,50 @@
+"""Configuration in layers: defaults here, then the instance folder, then WIDGET_* variables."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+class Defaults:
+    """Safe defaults; every anti-abuse knob is a setting so operators can tune it."""
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    PUBLIC_URL = None
+    # The thread form is bound to its thread and time by a signed token, not by the
+    # session cookie, so that posting works inside a cross-site iframe with no cookies.
+    COMMENT_FORM_MAX_AGE = 7 * 24 * 3600
+    COMMENT_MAX_LENGTH = 10_000
+    AUTHOR_MAX_LENGTH = 100
+    URL_MAX_LENGTH = 2048
+    MAX_CONTENT_LENGTH = 256 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    DEMO = False
+
+
+def load_config(app, test_config=None):
+    """Fill app.config from the layers; the secret key is never a fixed default."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("WIDGET")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if "DATABASE_URL" in app.config:
+        app.config.setdefault("SQLALCHEMY_DATABASE_URI", app.config["DATABASE_URL"])
+    app.config.setdefault(
+        "SQLALCHEMY_DATABASE_URI",
+        "sqlite:///" + os.path.join(app.instance_path, "widget.sqlite"),
+    )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def _instance_secret(instance_path):
+    """Generate a secret once and keep it in the instance folder, readable only by us."""
+    secret_file = instance_path / "secret_key"
+    if not secret_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return secret_file.read_text().strip()

@@ -1,0 +1,176 @@
+"""Load a thread in one query and build its tree; post a comment in one transaction."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .extensions import db
+from .markup import render_comment
+from .models import Comment, CommentStatus, ModerationMode, Site, Thread
+
+
+@dataclass
+class CommentNode:
+    """A comment as the page shows it, with the replies nested under it."""
+
+    comment: Comment
+    replies: list["CommentNode"] = field(default_factory=list)
+
+    @property
+    def is_placeholder(self):
+        return self.comment.status == CommentStatus.DELETED
+
+
+@dataclass
+class ThreadView:
+    thread: Thread | None
+    roots: list[CommentNode]
+    count: int  # approved comments, the number readers see in the heading
+
+    @property
+    def comment_ids(self):
+        stack, ids = list(self.roots), set()
+        while stack:
+            node = stack.pop()
+            if not node.is_placeholder:
+                ids.add(node.comment.id)
+            stack.extend(node.replies)
+        return ids
+
+
+class PostRefused(Exception):
+    """A post that the rules refuse, with the form field it concerns (or None)."""
+
+    def __init__(self, message, field=None, status=422):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.status = status
+
+
+def find_thread(site, normalized_url):
+    return db.session.scalar(
+        select(Thread).where(Thread.site_id == site.id, Thread.url == normalized_url)
+    )
+
+
+def load_thread(site, normalized_url, own_comment_ids=()):
+    """The thread's visible comments as a tree: approved ones, the viewer's own pending
+    ones, and deleted ones kept as "[deleted]" placeholders while they have replies."""
+    thread = find_thread(site, normalized_url)
+    if thread is None:
+        return ThreadView(None, [], 0)
+    visible = or_(
+        Comment.status.in_([CommentStatus.APPROVED, CommentStatus.DELETED]),
+        (Comment.status == CommentStatus.PENDING) & Comment.id.in_(list(own_comment_ids)),
+    )
+    comments = db.session.scalars(
+        select(Comment).where(Comment.thread_id == thread.id, visible).order_by(Comment.id)
+    ).all()
+    return ThreadView(thread, build_tree(comments), _approved_count(comments))
+
+
+def _approved_count(comments):
+    return sum(1 for comment in comments if comment.status == CommentStatus.APPROVED)
+
+
+def build_tree(comments):
+    """Nest comments under their parents (given in id order, so parents come first).
+
+    A reply whose parent is not visible is shown at the top level rather than lost;
+    placeholders for deleted comments are pruned when nothing visible hangs below them.
+    """
+    nodes = {comment.id: CommentNode(comment) for comment in comments}
+    roots = []
+    for comment in comments:
+        parent = nodes.get(comment.parent_id)
+        (parent.replies if parent else roots).append(nodes[comment.id])
+    return _prune(roots)
+
+
+def _prune(nodes):
+    kept = []
+    for node in nodes:
+        node.replies = _prune(node.replies)
+        if not node.is_placeholder or node.replies:
+            kept.append(node)
+    return kept
+
+
+@dataclass
+class NewComment:
+    """What a commenter submitted, already validated by the form."""
+
+    author: str
+    text: str
+    email: str | None = None
+    website: str | None = None
+    parent_id: int | None = None
+    ip_hash: str | None = None
+
+
+def post_comment(site, normalized_url, title, new):
+    """Store a comment (making the thread on its first comment) and bump the version.
+
+    Raises PostRefused when the parent is unknown or in another thread; in that case
+    nothing is written.
+    """
+    thread = find_thread(site, normalized_url) or _create_thread(site, normalized_url, title)
+    parent_id = None
+    if new.parent_id is not None:
+        parent = db.session.get(Comment, new.parent_id)
+        if parent is None or parent.thread_id != thread.id:
+            db.session.rollback()
+            raise PostRefused("The comment you are replying to does not exist.", "parent")
+        parent_id = parent.id
+    comment = Comment(
+        thread_id=thread.id,
+        parent_id=parent_id,
+        author=new.author,
+        email=new.email or None,
+        website=new.website or None,
+        text=new.text,
+        html=render_comment(new.text),
+        status=initial_status(site, new.email),
+        ip_hash=new.ip_hash,
+    )
+    db.session.add(comment)
+    db.session.execute(
+        update(Thread).where(Thread.id == thread.id).values(version=Thread.version + 1)
+    )
+    db.session.commit()
+    return comment
+
+
+def initial_status(site, email):
+    """Apply the site's moderation mode to a new comment."""
+    if site.moderation == ModerationMode.ALL:
+        return CommentStatus.PENDING
+    if site.moderation == ModerationMode.FIRST:
+        known = email and db.session.scalar(
+            select(
+                exists().where(
+                    Comment.email == email,
+                    Comment.status == CommentStatus.APPROVED,
+                    Comment.thread_id.in_(select(Thread.id).where(Thread.site_id == site.id)),
+                )
+            )
+        )
+        return CommentStatus.APPROVED if known else CommentStatus.PENDING
+    return CommentStatus.APPROVED
+
+
+def _create_thread(site, normalized_url, title):
+    """Insert the thread; if a concurrent first post made it meanwhile, use that one."""
+    thread = Thread(site_id=site.id, url=normalized_url, title=title or "")
+    try:
+        with db.session.begin_nested():
+            db.session.add(thread)
+    except IntegrityError:
+        thread = find_thread(site, normalized_url)
+    return thread
+
+
+def find_site(key):
+    return db.session.scalar(select(Site).where(Site.key == key))

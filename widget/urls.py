@@ -1,0 +1,63 @@
+"""Article URL normalization: one article, one thread, whatever link a reader came by."""
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid",
+                   "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "twclid", "ttclid"}
+MAX_URL_LENGTH = 2048
+
+
+class InvalidURL(ValueError):
+    """Raised with a message fit to show the site owner or reader."""
+
+
+def _split(url):
+    if not isinstance(url, str) or not url.strip():
+        raise InvalidURL("The article URL is missing.")
+    url = url.strip()
+    if len(url) > MAX_URL_LENGTH:
+        raise InvalidURL(f"The article URL is longer than {MAX_URL_LENGTH} characters.")
+    if any(ord(char) < 32 or ord(char) == 127 for char in url):
+        raise InvalidURL("The article URL contains control characters.")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise InvalidURL(f"The article URL is malformed ({error}).") from None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        raise InvalidURL("The article URL must start with http:// or https://.")
+    if not parts.hostname:
+        raise InvalidURL("The article URL has no host name.")
+    host = parts.hostname.lower()
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    if port and port != DEFAULT_PORTS[scheme]:
+        host = f"{host}:{port}"
+    return scheme, host, parts
+
+
+def origin_of(url):
+    """The origin (scheme://host[:port]) of a URL, normalized like an article URL's."""
+    scheme, host, _ = _split(url)
+    return f"{scheme}://{host}"
+
+
+def normalize_url(url):
+    """Return the canonical form of an article URL, or raise InvalidURL.
+
+    Scheme and host are lowercased, the default port, the fragment, a trailing slash and
+    tracking parameters are dropped; other query parameters are kept (sorted), because
+    `?p=4` names an article of its own.
+    """
+    scheme, host, parts = _split(url)
+    path = parts.path or "/"
+    if len(path) > 1:
+        path = path.rstrip("/") or "/"
+    query = sorted(
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not name.lower().startswith("utm_") and name.lower() not in TRACKING_PARAMS
+    )
+    return urlunsplit((scheme, host, path, urlencode(query), ""))
