@@ -1,0 +1,118 @@
+"""Browser fixtures: the app on a real HTTP server, host article pages on another site,
+and headless Chromium (Debian's, never a downloaded one) driven by Playwright."""
+
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from tests.conftest import BASE_CONFIG
+from widget import create_app
+from widget.extensions import db
+from widget.sites import create_site
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+REQUIRE_BROWSER = os.environ.get("WIDGET_REQUIRE_BROWSER") == "1"
+
+
+def _browser_missing_reason():
+    if not Path(CHROMIUM).exists():
+        return f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "browser tests need the playwright package (make test installs it)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _browser_missing_reason()
+    if reason:
+        if REQUIRE_BROWSER:
+            pytest.fail(f"WIDGET_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+class ServerThread:
+    """A WSGI app or a static folder served on 127.0.0.1 in a background thread."""
+
+    def __init__(self, server):
+        self.server = server
+        self.thread = threading.Thread(target=server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def port(self):
+        return self.server.server_port
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def live_app(tmp_path, sqlite_template):
+    """The service on http://localhost:PORT with a fresh SQLite database."""
+    database = tmp_path / "live.sqlite"
+    shutil.copy(sqlite_template, database)
+    config = {**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}
+    config.pop("SERVER_NAME")
+    app = create_app(config, instance_path=str(tmp_path))
+    server = ServerThread(make_server("127.0.0.1", 0, app, threaded=True))
+    app.base_url = f"http://localhost:{server.port}"
+    yield app
+    server.stop()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def host_site(tmp_path):
+    """A second site (http://127.0.0.1:PORT) serving article pages written to its folder."""
+    folder = tmp_path / "host"
+    folder.mkdir()
+
+    class Handler(SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(folder), **kwargs)
+
+        def log_message(self, *args):
+            pass
+
+    server = ServerThread(ThreadingHTTPServer(("127.0.0.1", 0), Handler))
+    server.folder = folder
+    server.origin = f"http://127.0.0.1:{server.port}"
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_site(live_app, host_site):
+    """A registered site whose pages live on host_site and embed live_app."""
+    with live_app.app_context():
+        site = create_site("Host", [host_site.origin, live_app.base_url])
+        return site.key
