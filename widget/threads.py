@@ -111,22 +111,34 @@ class NewComment:
 
 
 def post_comment(site, normalized_url, title, new):
-    """Store a comment (making the thread on its first comment) and bump the version.
+    """Store a comment (making the thread on its first comment) and bump the version,
+    all in one transaction.
 
-    Raises PostRefused when the parent is unknown or in another thread; in that case
-    nothing is written.
+    Raises PostRefused when the parent is unknown or in another thread; nothing is
+    written then. Two first posts racing to create the thread: the loser retries once
+    and finds the winner's thread.
     """
-    thread = find_thread(site, normalized_url) or _create_thread(site, normalized_url, title)
-    parent_id = None
-    if new.parent_id is not None:
-        parent = db.session.get(Comment, new.parent_id)
-        if parent is None or parent.thread_id != thread.id:
-            db.session.rollback()
-            raise PostRefused("The comment you are replying to does not exist.", "parent")
-        parent_id = parent.id
+    try:
+        return _insert_comment(site, normalized_url, title, new)
+    except IntegrityError:
+        db.session.rollback()
+        return _insert_comment(site, normalized_url, title, new)
+
+
+def _insert_comment(site, normalized_url, title, new):
+    thread = find_thread(site, normalized_url)
+    parent = db.session.get(Comment, new.parent_id) if new.parent_id is not None else None
+    if new.parent_id is not None and (parent is None or thread is None
+                                      or parent.thread_id != thread.id):
+        db.session.rollback()
+        raise PostRefused("The comment you are replying to does not exist.", "parent")
+    if thread is None:
+        thread = Thread(site_id=site.id, url=normalized_url, title=title or "")
+        db.session.add(thread)
+        db.session.flush()
     comment = Comment(
         thread_id=thread.id,
-        parent_id=parent_id,
+        parent_id=parent.id if parent else None,
         author=new.author,
         email=new.email or None,
         website=new.website or None,
@@ -159,17 +171,6 @@ def initial_status(site, email):
         )
         return CommentStatus.APPROVED if known else CommentStatus.PENDING
     return CommentStatus.APPROVED
-
-
-def _create_thread(site, normalized_url, title):
-    """Insert the thread; if a concurrent first post made it meanwhile, use that one."""
-    thread = Thread(site_id=site.id, url=normalized_url, title=title or "")
-    try:
-        with db.session.begin_nested():
-            db.session.add(thread)
-    except IntegrityError:
-        thread = find_thread(site, normalized_url)
-    return thread
 
 
 def find_site(key):
