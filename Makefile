@@ -28,7 +28,7 @@ migrate: install
 	$(FLASK) db upgrade
 
 run: migrate
-	WIDGET_DEMO=true $(FLASK) demo
+	$(FLASK) demo --origin http://$(HOST):$(PORT) --origin http://localhost:$(PORT)
 	WIDGET_DEMO=true $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-test

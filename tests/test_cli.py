@@ -45,3 +45,10 @@ def test_demo_site_is_created_once(runner, app):
     assert "created" in runner.invoke(args=["demo"]).output
     assert "exists" in runner.invoke(args=["demo"]).output
     assert [site.key for site in db.session.scalars(select(Site))] == ["demo"]
+
+
+def test_demo_site_learns_new_origins(runner, app):
+    runner.invoke(args=["demo"])
+    runner.invoke(args=["demo", "--origin", "http://127.0.0.1:5077"])
+    site = db.session.scalars(select(Site)).one()
+    assert site.allowed_origins == ["http://127.0.0.1:5000", "http://localhost:5000", "http://127.0.0.1:5077"]
