@@ -131,3 +131,32 @@ def test_other_pages_are_never_framed(client, site):
     response = client.get("/t/nope?url=x")
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_very_deep_thread_renders_every_level(client, site):
+    thread = make_thread(site)
+    parent = None
+    for index in range(400):
+        parent = make_comment(thread, f"level {index}", parent=parent)
+    response = client.get(thread_url(site))
+    assert response.status_code == 200
+    assert response.text.count('<article class="comment"') == 400
+    assert response.text.count("</article>") == 400
+    assert f'data-parent="{parent.parent_id}"' in response.text
+
+
+def test_tree_is_built_whatever_the_order():
+    from types import SimpleNamespace
+
+    from widget.threads import build_tree, walk
+
+    def comment(id_, parent_id, status="approved"):
+        return SimpleNamespace(id=id_, parent_id=parent_id, status=status)
+
+    # a reply listed before its parent (as imports may store them), a deleted leaf
+    roots = build_tree([comment(5, 9), comment(9, None), comment(3, None, "deleted"),
+                        comment(4, 3), comment(6, 9, "deleted")])
+    assert [node.comment.id for node in roots] == [9, 3]
+    order = [(node.comment.id, opening) for node, opening in walk(roots)]
+    assert order == [(9, True), (5, True), (5, False), (9, False),
+                     (3, True), (4, True), (4, False), (3, False)]

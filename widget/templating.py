@@ -1,6 +1,7 @@
 """Jinja filters: times for <time datetime> and the one door for stored, sanitized HTML."""
 
 from .markup import trusted
+from .threads import walk
 
 
 def isotime(moment):
@@ -17,3 +18,4 @@ def init_app(app):
     app.add_template_filter(isotime)
     app.add_template_filter(shorttime)
     app.add_template_filter(trusted)
+    app.add_template_global(walk)

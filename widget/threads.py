@@ -21,6 +21,10 @@ class CommentNode:
     def is_placeholder(self):
         return self.comment.status == CommentStatus.DELETED
 
+    @property
+    def is_shown(self):
+        return not self.is_placeholder or bool(self.replies)
+
 
 @dataclass
 class ThreadView:
@@ -30,13 +34,8 @@ class ThreadView:
 
     @property
     def comment_ids(self):
-        stack, ids = list(self.roots), set()
-        while stack:
-            node = stack.pop()
-            if not node.is_placeholder:
-                ids.add(node.comment.id)
-            stack.extend(node.replies)
-        return ids
+        return {node.comment.id for node, opening in walk(self.roots)
+                if opening and not node.is_placeholder}
 
 
 class PostRefused(Exception):
@@ -76,7 +75,7 @@ def _approved_count(comments):
 
 
 def build_tree(comments):
-    """Nest comments under their parents (given in id order, so parents come first).
+    """Nest comments under their parents, whatever their order.
 
     A reply whose parent is not visible is shown at the top level rather than lost;
     placeholders for deleted comments are pruned when nothing visible hangs below them.
@@ -86,16 +85,22 @@ def build_tree(comments):
     for comment in comments:
         parent = nodes.get(comment.parent_id)
         (parent.replies if parent else roots).append(nodes[comment.id])
-    return _prune(roots)
+    for node, opening in walk(roots):
+        if not opening:  # children close first, so their pruning is already done
+            node.replies = [reply for reply in node.replies if reply.is_shown]
+    return [root for root in roots if root.is_shown]
 
 
-def _prune(nodes):
-    kept = []
-    for node in nodes:
-        node.replies = _prune(node.replies)
-        if not node.is_placeholder or node.replies:
-            kept.append(node)
-    return kept
+def walk(roots):
+    """Yield (node, True) as each comment opens and (node, False) as it closes,
+    depth first, without recursion: a thread may nest thousands of levels deep."""
+    stack = [(node, True) for node in reversed(roots)]
+    while stack:
+        node, opening = stack.pop()
+        yield node, opening
+        if opening:
+            stack.append((node, False))
+            stack.extend((reply, True) for reply in reversed(node.replies))
 
 
 @dataclass
