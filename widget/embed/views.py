@@ -114,9 +114,8 @@ def _refused(target, form, reply_to, errors, status=422):
     if _wants_json():
         return jsonify(message="The comment was not posted.", errors=errors), status
     for field_name, messages in errors.items():
-        field = form._fields.get(field_name)
-        if field is not None and field is not form.csrf_token:
-            field.errors = list(messages)
+        if field_name in form and field_name != "csrf_token":
+            form[field_name].errors = list(messages)
     form_errors = [message for name in ("csrf_token", "parent", "form")
                    for message in errors.get(name, [])]
     return _render_thread(target, form, reply_to, form_errors), status
