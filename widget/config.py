@@ -17,8 +17,12 @@ class Defaults:
     AUTHOR_MAX_LENGTH = 100
     URL_MAX_LENGTH = 2048
     MAX_CONTENT_LENGTH = 256 * 1024
+    COUNTS_MAX_URLS = 100
     SESSION_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_SAMESITE = "Lax"
+    # None: chosen from PUBLIC_URL (see _session_cookie_for_embedding); set one to override.
+    SESSION_COOKIE_SAMESITE = None
+    SESSION_COOKIE_SECURE = None
+    SESSION_COOKIE_PARTITIONED = None
     DEMO = False
 
 
@@ -37,6 +41,23 @@ def load_config(app, test_config=None):
     )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    _session_cookie_for_embedding(app.config)
+
+
+def _session_cookie_for_embedding(config):
+    """Over HTTPS the session cookie must reach the thread page inside a cross-site iframe:
+    `SameSite=None; Secure; Partitioned` (CHIPS, kept even where third-party cookies are
+    blocked, keyed by the embedding site). Over plain HTTP (development) browsers refuse
+    SameSite=None without Secure, so it stays Lax. A setting given explicitly wins."""
+    over_https = str(config.get("PUBLIC_URL") or "").startswith("https://")
+    chosen = {
+        "SESSION_COOKIE_SAMESITE": "None" if over_https else "Lax",
+        "SESSION_COOKIE_SECURE": over_https,
+        "SESSION_COOKIE_PARTITIONED": over_https,
+    }
+    for name, value in chosen.items():
+        if config.get(name) is None:
+            config[name] = value
 
 
 def _instance_secret(instance_path):

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
@@ -68,6 +68,21 @@ def load_thread(site, normalized_url, own_comment_ids=()):
         select(Comment).where(Comment.thread_id == thread.id, visible).order_by(Comment.id)
     ).all()
     return ThreadView(thread, build_tree(comments), _approved_count(comments))
+
+
+def count_comments(site, normalized_urls):
+    """Approved comments per article URL of a site, in one query; URLs without a thread
+    (or without approved comments) count 0."""
+    counts = dict.fromkeys(normalized_urls, 0)
+    rows = db.session.execute(
+        select(Thread.url, func.count(Comment.id))
+        .join(Comment, Comment.thread_id == Thread.id)
+        .where(Thread.site_id == site.id, Thread.url.in_(list(counts)),
+               Comment.status == CommentStatus.APPROVED)
+        .group_by(Thread.url)
+    )
+    counts.update((url, count) for url, count in rows)
+    return counts
 
 
 def _approved_count(comments):

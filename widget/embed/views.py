@@ -1,5 +1,7 @@
 """Thread page and reply endpoint: parse the request, call threads.py, render."""
 
+import re
+
 from flask import (
     Blueprint,
     abort,
@@ -16,22 +18,29 @@ from flask import (
 from ..privacy import hash_ip
 from ..threads import CommentNode, NewComment, PostRefused, find_site, load_thread, post_comment
 from ..urls import InvalidURL, normalize_url, origin_of
+from .counts import counts_api
 from .forms import CommentForm
+from .own import OWN_COMMENTS_KEPT, own_comment_ids, own_token
+from .refusals import frame_refusals
 
 bp = Blueprint("embed", __name__)
+bp.add_url_rule("/api/counts", view_func=counts_api, methods=["GET", "POST"])
+bp.after_request(frame_refusals)
 
-OWN_COMMENTS_KEPT = 50
+THEMES = {"light", "dark", "auto"}
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,4}")
 
 
 class ThreadRequest:
-    """The site, article URL and title a thread request names, checked against the site."""
+    """The site, article URL and page options a thread request names, checked against the site."""
 
     def __init__(self, site_key):
         self.site = find_site(site_key)
         if self.site is None:
             abort(404, description=f"No site is registered with the key “{site_key}”.")
+        raw_url = request.args.get("url", "")
         try:
-            self.url = normalize_url(request.args.get("url", ""))
+            self.url = normalize_url(raw_url)
         except InvalidURL as error:
             abort(400, description=str(error))
         if origin_of(self.url) not in self.site.allowed_origins:
@@ -39,10 +48,44 @@ class ThreadRequest:
                 f"Comments are not enabled for {origin_of(self.url)}: the site owner "
                 "has not added this origin to the site's allowed origins."
             ))
+        # The article URL as the page gave it: permalinks lead back to exactly that page.
+        self.article_url = raw_url.strip().split("#", 1)[0]
         self.title = request.args.get("title", "")[:300]
-        # The embedding page's origin, for postMessage; only one the site allows.
-        parent_origin = request.args.get("origin", "")
-        self.parent_origin = parent_origin if parent_origin in self.site.allowed_origins else None
+        self.parent_origin = self._parent_origin()
+        theme = request.args.get("theme", "")
+        self.theme = theme if theme in THEMES else None
+        lang = request.args.get("lang", "")
+        self.lang = lang if LANGUAGE_TAG.fullmatch(lang) else None
+        self.own_token = request.args.get("own") or None
+        self.own_ids = own_comment_ids(self.site, self.own_token)
+
+    def _parent_origin(self):
+        """The embedding page's origin (given by embed.js), the only target for postMessage.
+
+        An origin the site does not allow gets a clear message rather than the browser's
+        blank "refused to connect" that frame-ancestors would cause.
+        """
+        claimed = request.args.get("origin", "")
+        if not claimed:
+            return None
+        try:
+            parent_origin = origin_of(claimed)
+        except InvalidURL:
+            abort(400, description=f"“{claimed}” is not the origin of a web page.")
+        if parent_origin not in self.site.allowed_origins:
+            abort(403, description=(
+                f"Comments cannot be shown on {parent_origin}: the site owner has not added "
+                "this origin to the site's allowed origins."
+            ))
+        return parent_origin
+
+    @property
+    def carried_args(self):
+        """The query every link and form of the page carries on, so that replying (also
+        without scripts) keeps the page as the loader asked for it."""
+        args = {"url": self.article_url, "title": self.title, "origin": self.parent_origin,
+                "theme": self.theme, "lang": self.lang, "own": self.own_token}
+        return {name: value for name, value in args.items() if value}
 
     @property
     def binding(self):
@@ -85,11 +128,13 @@ def post(site_key):
         return _refused(target, form, reply_to, {refusal.field or "form": [refusal.message]},
                         refusal.status)
     _remember_own(comment.id)
+    target.own_token = own_token(target.site, [*target.own_ids, comment.id])
     if _wants_json():
         html = render_template("embed/_posted.html", node=CommentNode(comment), target=target)
-        return jsonify(id=comment.id, status=comment.status.value, html=html), 201
-    location = url_for("embed.thread_page", site_key=site_key, url=target.url,
-                       title=target.title or None, _anchor=f"c-{comment.id}")
+        return jsonify(id=comment.id, status=comment.status.value, html=html,
+                       own=target.own_token), 201
+    location = url_for("embed.thread_page", site_key=site_key, **target.carried_args,
+                       _anchor=f"c-{comment.id}")
     return redirect(location, code=303)
 
 
@@ -122,13 +167,14 @@ def _refused(target, form, reply_to, errors, status=422):
 
 
 def _render_thread(target, form, reply_to, form_errors=()):
-    view = load_thread(target.site, target.url, session.get("own", []))
+    own_ids = {*session.get("own", []), *target.own_ids}
+    view = load_thread(target.site, target.url, own_ids)
     if reply_to not in view.comment_ids:
         reply_to = None  # an unknown or hidden parent: offer the top-level form instead
     form.parent.data = str(reply_to) if reply_to else ""
     response = current_app.make_response(render_template(
         "embed/thread.html", target=target, view=view, form=form,
-        reply_to=reply_to, form_errors=form_errors,
+        reply_to=reply_to, form_errors=form_errors, lang=target.lang or "en",
     ))
     response.headers["Content-Security-Policy"] = thread_page_policy(target.site)
     return response
@@ -145,7 +191,8 @@ def thread_page_policy(site):
 
 
 def _remember_own(comment_id):
-    """Let the author see their own comment while it awaits moderation."""
+    """Let the author see their own comment while it awaits moderation (where cookies are
+    kept; see own.py for where they are not)."""
     session["own"] = (session.get("own", []) + [comment_id])[-OWN_COMMENTS_KEPT:]
 
 
@@ -156,6 +203,11 @@ def _wants_json():
 @bp.get("/embed.js")
 def loader_script():
     return _script("embed.js")
+
+
+@bp.get("/count.js")
+def count_script():
+    return _script("count.js")
 
 
 def _script(filename):
