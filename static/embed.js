@@ -1,8 +1,12 @@
-/* Comment loader: one iframe per div[data-site], sized to its content. No dependencies. */
+/* Comment loader: one iframe per div[data-site], sized to its content. No dependencies.
+   Snippet options (on the div): data-url, data-title, data-collapsed="true",
+   data-theme="light|dark|auto", data-lang. See the README, "Embedding". */
 (function () {
   "use strict";
   var script = document.currentScript;
   var base = new URL(script.src).origin;
+  var MIN_HEIGHT = 50, MAX_HEIGHT = 100000;
+  var linked = /^#c-(\d+)$/.exec(location.hash);
   var frames = [];
 
   function articleUrl(div) {
@@ -12,31 +16,126 @@
     return location.href.split("#")[0];
   }
 
+  // Where the viewer's own-comments token is kept: the host page's storage is first-party,
+  // so it survives where the iframe's own cookies and storage are blocked.
+  function ownKey(div) { return "widget-own:" + div.dataset.site; }
+
+  function stored(key) {
+    try { return localStorage.getItem(key); } catch (error) { return null; }
+  }
+
   function threadSrc(div) {
     var query = new URLSearchParams({ url: articleUrl(div), origin: location.origin });
-    var title = div.dataset.title || document.title;
-    if (title) query.set("title", title);
-    return base + "/t/" + encodeURIComponent(div.dataset.site) + "?" + query;
+    var options = { title: div.dataset.title || document.title, theme: div.dataset.theme,
+                    lang: div.dataset.lang, own: stored(ownKey(div)) };
+    Object.keys(options).forEach(function (name) {
+      if (options[name]) query.set(name, options[name]);
+    });
+    var src = base + "/t/" + encodeURIComponent(div.dataset.site) + "?" + query;
+    return linked ? src + linked[0] : src;
   }
 
   function mount(div) {
     var iframe = document.createElement("iframe");
     iframe.src = threadSrc(div);
     iframe.title = "Comments";
+    iframe.allow = "clipboard-write";
     iframe.setAttribute("scrolling", "no");
     iframe.style.cssText = "width:100%;border:0;height:400px;display:block;color-scheme:normal";
     div.appendChild(iframe);
-    frames.push(iframe);
+    frames.push({ iframe: iframe, div: div });
   }
 
+  function countsUrl(site, urls) {
+    var query = new URLSearchParams({ site: site });
+    urls.forEach(function (url) { query.append("url", url); });
+    return base + "/api/counts?" + query;
+  }
+
+  // data-collapsed="true": a button with the current count; the thread loads on click.
+  // The counts of every collapsed thread of one site come in one request.
+  function collapse(divs) {
+    var bySite = {};
+    divs.forEach(function (div) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "comments-show";
+      button.textContent = "Show comments";
+      button.addEventListener("click", function () {
+        button.remove();
+        mount(div);
+      });
+      div.appendChild(button);
+      (bySite[div.dataset.site] = bySite[div.dataset.site] || []).push(
+        { url: articleUrl(div), button: button });
+    });
+    Object.keys(bySite).forEach(function (site) {
+      var items = bySite[site];
+      fetch(countsUrl(site, items.map(function (item) { return item.url; })),
+            { credentials: "omit" })
+        .then(function (response) { return response.ok ? response.json() : { counts: {} }; })
+        .then(function (body) {
+          items.forEach(function (item) {
+            var count = body.counts[item.url];
+            if (typeof count === "number") item.button.textContent = "Show comments (" + count + ")";
+          });
+        })
+        .catch(function () { /* the button still works without a number */ });
+    });
+  }
+
+  function frameOf(source) {
+    for (var i = 0; i < frames.length; i++) {
+      if (frames[i].iframe.contentWindow === source) return frames[i];
+    }
+    return null;
+  }
+
+  function scrollToComment(iframe, top) {
+    var go = function () {
+      var y = iframe.getBoundingClientRect().top + window.pageYOffset + top;
+      window.scrollTo({ top: Math.max(0, y - 16), behavior: "auto" });
+    };
+    if (document.readyState === "complete") go();
+    else window.addEventListener("load", go);
+  }
+
+  // Only messages from the service's origin and from one of our own iframes count.
   window.addEventListener("message", function (event) {
-    if (event.origin !== base || !event.data || event.data.type !== "widget:height") return;
-    frames.forEach(function (iframe) {
-      if (iframe.contentWindow !== event.source) return;
-      var height = Math.max(100, Math.min(Number(event.data.height) || 0, 100000));
-      iframe.style.height = height + "px";
+    var data = event.data;
+    if (event.origin !== base || !data || typeof data.type !== "string") return;
+    var frame = frameOf(event.source);
+    if (!frame) return;
+    if (data.type === "widget:height") {
+      var height = Math.max(MIN_HEIGHT, Math.min(Math.ceil(Number(data.height)) || 0, MAX_HEIGHT));
+      frame.iframe.style.height = height + "px";
+    } else if (data.type === "widget:scroll") {
+      var top = Number(data.top);
+      if (top >= 0 && top <= MAX_HEIGHT) scrollToComment(frame.iframe, top);
+    } else if (data.type === "widget:own" && typeof data.token === "string") {
+      try { localStorage.setItem(ownKey(frame.div), data.token); } catch (error) { /* kept in the page only */ }
+    }
+  });
+
+  // A permalink followed within the page (#c-ID): ask the threads to show that comment.
+  window.addEventListener("hashchange", function () {
+    linked = /^#c-(\d+)$/.exec(location.hash);
+    if (!linked) return;
+    document.querySelectorAll("div[data-site] > .comments-show").forEach(function (button) {
+      button.click();
+    });
+    frames.forEach(function (frame) {
+      frame.iframe.contentWindow.postMessage({ type: "widget:show", id: Number(linked[1]) }, base);
     });
   });
 
-  document.querySelectorAll("div[data-site]").forEach(mount);
+  var collapsed = [];
+  document.querySelectorAll("div[data-site]").forEach(function (div) {
+    if (div.dataset.widgetLoaded) return;  // the loader included twice
+    div.dataset.widgetLoaded = "true";
+    // A link to a comment opens the thread even when it is collapsed.
+    if (div.dataset.collapsed === "true" && !linked) collapsed.push(div);
+    else mount(div);
+  });
+  if (collapsed.length) collapse(collapsed);
 })();

@@ -1,17 +1,63 @@
-/* Thread page enhancement: inline replies without a reload, height for the loader.
-   The page works without this script; it only makes it smoother. */
+/* Thread page enhancement: inline replies without a reload, its height and links for the
+   loader, "Copy link". The page works without this script; it only makes it smoother. */
 (function () {
   "use strict";
   var thread = document.querySelector(".thread");
   if (!thread) return;
+  // Set only when embed.js made this iframe (and the site allows its origin): the one
+  // window we talk to. A plain iframe has none, sends nothing and scrolls inside.
   var parentOrigin = thread.dataset.parentOrigin;
+  var embedded = Boolean(parentOrigin) && window.parent !== window;
   var mainForm = document.getElementById("reply-form");
 
-  function reportHeight() {
-    if (!parentOrigin || window.parent === window) return;
-    var height = document.documentElement.scrollHeight;
-    window.parent.postMessage({ type: "widget:height", height: height }, parentOrigin);
+  /* ---- Talking to the loader ---- */
+
+  function tellParent(message) {
+    if (embedded) window.parent.postMessage(message, parentOrigin);
   }
+
+  var reportedHeight = 0;
+  // Measured synchronously, never in requestAnimationFrame: Chromium does not run frames
+  // for an off-screen cross-origin iframe, and the thread usually starts below the fold.
+  function reportHeight() {
+    if (!embedded) return;
+    var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (height === reportedHeight) return;
+    reportedHeight = height;
+    tellParent({ type: "widget:height", height: height });
+  }
+
+  function showComment(id) {
+    var article = document.getElementById("c-" + id);
+    if (!article) return;
+    thread.querySelectorAll(".comment-highlight").forEach(function (el) {
+      el.classList.remove("comment-highlight");
+    });
+    article.classList.add("comment-highlight");
+    if (!embedded) return;
+    reportHeight();  // the loader must size the frame before it can scroll to the comment
+    var top = article.getBoundingClientRect().top + window.pageYOffset;
+    tellParent({ type: "widget:scroll", top: Math.round(top) });
+  }
+
+  window.addEventListener("message", function (event) {
+    if (!embedded || event.origin !== parentOrigin || event.source !== window.parent) return;
+    var data = event.data;
+    if (data && data.type === "widget:show") showComment(Number(data.id));
+  });
+
+  // The viewer's own comments, named by a signed token (see widget/embed/own.py): forms
+  // send it back with the next post; the loader keeps it in the host page's storage.
+  function keepOwnToken(token) {
+    thread.querySelectorAll("form.comment-form").forEach(function (form) {
+      var action = new URL(form.action);
+      action.searchParams.set("own", token);
+      form.action = action.href;
+    });
+    tellParent({ type: "widget:own", token: token });
+  }
+
+  /* ---- Posting inline ---- */
 
   function showErrors(form, body) {
     form.querySelectorAll(".field-error, .form-error").forEach(function (el) { el.remove(); });
@@ -36,6 +82,7 @@
       alert.textContent = general.join(" ") || body.message || "The comment was not posted.";
       form.querySelector("h2").insertAdjacentElement("afterend", alert);
     }
+    reportHeight();
   }
 
   function insertComment(form, html) {
@@ -56,6 +103,7 @@
       list = thread.querySelector(".comment-list");
     }
     list.appendChild(article);
+    addCopyButtons(article);
     return article;
   }
 
@@ -75,11 +123,11 @@
     }).then(function (result) {
       if (!result.ok) { showErrors(form, result.body); return; }
       var article = insertComment(form, result.body.html);
+      if (result.body.own) keepOwnToken(result.body.own);
       form.elements.text.value = "";
       showErrors(form, { errors: {} });
-      form.querySelector(".form-error") && form.querySelector(".form-error").remove();
       if (form.elements.parent.value) closeReply(form);
-      updateCount(1);
+      updateCount(result.body.status === "approved" ? 1 : 0);
       article.setAttribute("tabindex", "-1");
       article.focus();
     }).catch(function () {
@@ -128,14 +176,56 @@
     reportHeight();
   }
 
+  /* ---- "Copy link": the permalink of the article page with #c-ID ---- */
+
+  // Without the clipboard API there is no button: the date stays a plain link to copy.
+  function addCopyButtons(root) {
+    if (!navigator.clipboard) return;
+    root.querySelectorAll(".comment-actions").forEach(function (actions) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "comment-copy";
+      button.textContent = "Copy link";
+      actions.appendChild(button);
+    });
+  }
+
+  function copyLink(button) {
+    var link = button.closest(".comment").querySelector(".comment-permalink").href;
+    navigator.clipboard.writeText(link).then(function () {
+      button.textContent = "Link copied";
+      setTimeout(function () { button.textContent = "Copy link"; }, 2000);
+    }, function () {
+      // Refused (e.g. a frame without clipboard permission): offer the link to copy by hand.
+      var field = button.parentNode.querySelector(".comment-link-field");
+      if (!field) {
+        field = document.createElement("input");
+        field.className = "comment-link-field";
+        field.readOnly = true;
+        field.setAttribute("aria-label", "Link to this comment");
+        button.insertAdjacentElement("afterend", field);
+      }
+      field.value = link;
+      field.select();
+      reportHeight();
+    });
+  }
+
   thread.addEventListener("submit", submit);
   thread.addEventListener("click", function (event) {
+    var copy = event.target.closest("button.comment-copy");
+    if (copy) { copyLink(copy); return; }
     var button = event.target.closest("button.comment-reply");
     if (!button || !mainForm) return;
     event.preventDefault();
     openReply(button);
   });
-  if ("ResizeObserver" in window) new ResizeObserver(reportHeight).observe(document.body);
+
+  addCopyButtons(thread);
+  if ("ResizeObserver" in window) new ResizeObserver(reportHeight).observe(document.documentElement);
+  window.addEventListener("resize", reportHeight);
   window.addEventListener("load", reportHeight);
   reportHeight();
+  var linked = /^#c-(\d+)$/.exec(location.hash);
+  if (linked) showComment(linked[1]);
 })();

@@ -1,6 +1,7 @@
 """Browser fixtures: the app on a real HTTP server, host article pages on another site,
 and headless Chromium (Debian's, never a downloaded one) driven by Playwright."""
 
+import json
 import os
 import shutil
 import threading
@@ -8,7 +9,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from tests.conftest import BASE_CONFIG
@@ -75,11 +75,45 @@ class ServerThread:
 
 
 @pytest.fixture
-def live_app(tmp_path, sqlite_template):
+def browser_with_cookie_policy(browser, tmp_path):
+    """Launch Chromium with third-party cookies blocked or allowed, explicitly.
+
+    The setting lives in the profile (`profile.cookie_controls_mode`: 1 blocks third-party
+    cookies, 0 allows them), so each launch gets a user data directory whose Preferences
+    say which; tests never depend on the browser's default, which has changed over time.
+    """
+    contexts = []
+
+    def launch(block_third_party_cookies):
+        profile = tmp_path / f"profile-{len(contexts)}"
+        (profile / "Default").mkdir(parents=True)
+        mode = 1 if block_third_party_cookies else 0
+        (profile / "Default" / "Preferences").write_text(json.dumps(
+            {"profile": {"cookie_controls_mode": mode,
+                         "block_third_party_cookies": block_third_party_cookies}}))
+        context = browser.browser_type.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        contexts.append(context)
+        return context
+
+    yield launch
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def live_app_config():
+    """Override (e.g. with pytest.mark.parametrize) to run live_app with other settings."""
+    return {}
+
+
+@pytest.fixture
+def live_app(tmp_path, sqlite_template, live_app_config):
     """The service on http://localhost:PORT with a fresh SQLite database."""
     database = tmp_path / "live.sqlite"
     shutil.copy(sqlite_template, database)
-    config = {**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}
+    config = {**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+              **live_app_config}
     config.pop("SERVER_NAME")
     app = create_app(config, instance_path=str(tmp_path))
     server = ServerThread(make_server("127.0.0.1", 0, app, threaded=True))
