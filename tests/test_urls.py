@@ -21,6 +21,8 @@ from widget.urls import InvalidURL, normalize_url, origin_of
         ("  https://blog.example.com/a  ", "https://blog.example.com/a"),
         ("https://[::1]:8443/a", "https://[::1]:8443/a"),
         ("https://blog.example.com/caf%C3%A9", "https://blog.example.com/caf%C3%A9"),
+        ("https://Bücher.example/a", "https://xn--bcher-kva.example/a"),
+        ("http://[2001:DB8::0001]/a", "http://[2001:db8::1]/a"),
     ],
 )
 def test_normalize_url(raw, normalized):
@@ -42,6 +44,10 @@ def test_query_parameters_name_their_own_article():
         ("https://x.org:99999/", "malformed"),
         ("https://x.org/\x00", "control"),
         ("https://x.org/" + "a" * 3000, "longer"),
+        ('https://a b;c"x/', "invalid host"),
+        ("https://evil.example';script-src/", "invalid host"),
+        ("https://-bad-.example/", "invalid host"),
+        ("http://[zz::1]/", "malformed|invalid"),
     ],
 )
 def test_invalid_urls_are_refused_with_a_reason(raw, message):

@@ -1,11 +1,14 @@
 """Article URL normalization: one article, one thread, whatever link a reader came by."""
 
+import ipaddress
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid",
                    "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "twclid", "ttclid"}
 MAX_URL_LENGTH = 2048
+HOST_PATTERN = re.compile(r"[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*")
 
 
 class InvalidURL(ValueError):
@@ -30,12 +33,29 @@ def _split(url):
         raise InvalidURL("The article URL must start with http:// or https://.")
     if not parts.hostname:
         raise InvalidURL("The article URL has no host name.")
-    host = parts.hostname.lower()
+    host = _valid_host(parts.hostname.lower())
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     if port and port != DEFAULT_PORTS[scheme]:
         host = f"{host}:{port}"
     return scheme, host, parts
+
+
+def _valid_host(host):
+    """A DNS name (internationalized names in their ASCII form) or an IP literal; nothing
+    else, so a host can never carry spaces or quotes into a header such as the CSP."""
+    if ":" in host:
+        try:
+            return str(ipaddress.IPv6Address(host))
+        except ValueError:
+            raise InvalidURL("The article URL has an invalid IPv6 address.") from None
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise InvalidURL("The article URL has an invalid host name.") from None
+    if not HOST_PATTERN.fullmatch(ascii_host):
+        raise InvalidURL("The article URL has an invalid host name.")
+    return ascii_host
 
 
 def origin_of(url):
