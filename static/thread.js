@@ -124,6 +124,9 @@
       if (!result.ok) { showErrors(form, result.body); return; }
       var article = insertComment(form, result.body.html);
       if (result.body.own) keepOwnToken(result.body.own);
+      thread.dispatchEvent(new CustomEvent("widget:posted", {
+        detail: { form: form, article: article, response: result.body }
+      }));
       form.elements.text.value = "";
       showErrors(form, { errors: {} });
       if (form.elements.parent.value) closeReply(form);
@@ -228,4 +231,455 @@
   reportHeight();
   var linked = /^#c-(\d+)$/.exec(location.hash);
   if (linked) showComment(linked[1]);
+})();
+
+/* ------------------------------------------------------------------------------------
+   Commenter features: remember me, own comments (edit/delete), likes, sorting, times.
+   Everything per reader lives in this iframe's localStorage (our origin, never the
+   embedding site's) and is added here, so the server's comment markup stays the same
+   for every reader (and cacheable). */
+(function () {
+  "use strict";
+  var thread = document.querySelector(".thread");
+  if (!thread || !thread.dataset.threadPath) return;
+  var threadPath = thread.dataset.threadPath;
+  var articleUrl = thread.dataset.url;
+
+  /* ---- storage: JSON in localStorage; where a browser denies it to a cross-site frame,
+     a map that lasts for this page view, so that what was just posted can still be
+     changed ---- */
+  var memory = {};
+  function load(key, fallback) {
+    try {
+      var raw = window.localStorage.getItem("widget:" + key);
+      return raw ? JSON.parse(raw) : fallback;
+    } catch (error) {
+      return key in memory ? JSON.parse(memory[key]) : fallback;
+    }
+  }
+  function save(key, value) {
+    try {
+      if (value === null) window.localStorage.removeItem("widget:" + key);
+      else window.localStorage.setItem("widget:" + key, JSON.stringify(value));
+    } catch (error) {
+      if (value === null) delete memory[key];
+      else memory[key] = JSON.stringify(value);
+    }
+  }
+
+  function formToken() {
+    var field = document.querySelector("input[name=csrf_token]");
+    return field ? field.value : "";
+  }
+
+  // The article, and the loader's signed list of the viewer's comments when it gave one
+  // (embed/own.py): where this frame keeps no storage, that list vouches for them.
+  function actionUrl(path) {
+    var query = new URLSearchParams({ url: articleUrl });
+    var own = new URLSearchParams(window.location.search).get("own");
+    if (own) query.set("own", own);
+    return threadPath + path + "?" + query.toString();
+  }
+
+  function send(url, fields, extraHeaders) {
+    var body = new FormData();
+    Object.keys(fields || {}).forEach(function (name) { body.append(name, fields[name]); });
+    var headers = Object.assign({ Accept: "application/json" }, extraHeaders || {});
+    return fetch(url, { method: fields ? "POST" : "GET", body: fields ? body : undefined,
+                        headers: headers, credentials: "same-origin" })
+      .then(function (response) {
+        return response.json().then(function (json) { return { ok: response.ok, body: json }; });
+      });
+  }
+
+  function resized() { window.dispatchEvent(new Event("resize")); }
+
+  /* ---- remember me: name, email, website and the notification choice ---- */
+  var REMEMBERED = ["name", "email", "website"];
+
+  function fillRemembered(form) {
+    var me = load("me", null);
+    if (!form.querySelector(".remember-me")) addRememberBox(form, !!me || !load("forget", false));
+    if (!me) return;
+    REMEMBERED.forEach(function (name) {
+      var field = form.elements[name];
+      if (field && !field.value && me[name]) field.value = me[name];
+    });
+    if (form.elements.notify && me.notify) form.elements.notify.checked = true;
+  }
+
+  function addRememberBox(form, checked) {
+    var actions = form.querySelector(".form-actions");
+    if (!actions) return;
+    var box = document.createElement("div");
+    box.className = "field field-check remember-me";
+    var input = document.createElement("input");
+    input.type = "checkbox";
+    input.id = "remember-" + Math.random().toString(36).slice(2);
+    input.checked = checked;
+    var label = document.createElement("label");
+    label.htmlFor = input.id;
+    label.textContent = "Remember me in this browser";
+    box.appendChild(input);
+    box.appendChild(label);
+    actions.insertAdjacentElement("beforebegin", box);
+  }
+
+  function rememberFrom(form) {
+    var box = form.querySelector(".remember-me input");
+    if (box && !box.checked) { save("me", null); save("forget", true); return; }
+    var me = {};
+    REMEMBERED.forEach(function (name) {
+      if (form.elements[name]) me[name] = form.elements[name].value.trim();
+    });
+    if (form.elements.notify) me.notify = form.elements.notify.checked;
+    save("me", me);
+    save("forget", null);
+  }
+
+  /* ---- own comments: tokens from the POST answer, controls while the window lasts ---- */
+  function ownTokens() {
+    var tokens = load("edit", {});
+    var now = Date.now();
+    Object.keys(tokens).forEach(function (id) {
+      if (Date.parse(tokens[id].until) <= now) delete tokens[id];
+    });
+    return tokens;
+  }
+
+  function keepEditToken(id, token, until) {
+    var tokens = ownTokens();
+    tokens[id] = { token: token, until: until };
+    save("edit", tokens);
+  }
+
+  function addOwnControls(article, entry) {
+    var actions = article.querySelector(":scope > .comment-actions");
+    if (!actions || actions.querySelector(".comment-own-action")) return;
+    [["Edit", startEdit], ["Delete", deleteOwn]].forEach(function (pair) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "comment-own-action comment-" + pair[0].toLowerCase();
+      button.textContent = pair[0];
+      button.addEventListener("click", function () { pair[1](article, entry, button); });
+      actions.appendChild(button);
+    });
+    var left = Date.parse(entry.until) - Date.now();
+    window.setTimeout(function () { removeOwnControls(article); }, Math.max(left, 0));
+    var notice = document.querySelector('[data-own-comment="' + article.id.slice(2) + '"]');
+    if (notice) {
+      var aside = notice.closest(".own-notice");
+      notice.remove();
+      if (!aside.querySelector("[data-own-comment]")) aside.remove();
+    }
+  }
+
+  function removeOwnControls(article) {
+    article.querySelectorAll(":scope > .comment-actions .comment-own-action, :scope > .edit-form")
+      .forEach(function (el) { el.remove(); });
+    var body = article.querySelector(":scope > .comment-body");
+    if (body) body.hidden = false;
+  }
+
+  function startEdit(article, entry, button) {
+    if (article.querySelector(":scope > .edit-form")) return;
+    var id = article.id.slice(2);
+    send(actionUrl("/c/" + id + "/edit"), null, { "X-Edit-Token": entry.token })
+      .then(function (result) {
+        if (!result.ok) { showNote(article, result.body.message); return; }
+        var form = document.createElement("form");
+        form.className = "edit-form";
+        var label = document.createElement("label");
+        label.htmlFor = "edit-text-" + id;
+        label.textContent = "Change your text";
+        var text = document.createElement("textarea");
+        text.id = "edit-text-" + id;
+        text.name = "text";
+        text.rows = 5;
+        text.required = true;
+        text.value = result.body.text;
+        var field = document.createElement("div");
+        field.className = "field";
+        field.appendChild(label);
+        field.appendChild(text);
+        var actions = document.createElement("div");
+        actions.className = "form-actions";
+        var save = document.createElement("button");
+        save.type = "submit";
+        save.className = "button-primary";
+        save.textContent = "Save";
+        var cancel = document.createElement("button");
+        cancel.type = "button";
+        cancel.className = "form-cancel";
+        cancel.textContent = "Cancel";
+        actions.appendChild(save);
+        actions.appendChild(cancel);
+        form.appendChild(field);
+        form.appendChild(actions);
+        var body = article.querySelector(":scope > .comment-body");
+        body.hidden = true;
+        body.insertAdjacentElement("afterend", form);
+        cancel.addEventListener("click", function () {
+          form.remove(); body.hidden = false; button.focus(); resized();
+        });
+        form.addEventListener("submit", function (event) {
+          event.preventDefault();
+          save.disabled = true;
+          saveEdit(article, entry, form, text).then(function () { save.disabled = false; });
+        });
+        text.focus();
+        resized();
+      })
+      .catch(function () { showNote(article, "Could not reach the server. Try again."); });
+  }
+
+  function saveEdit(article, entry, form, text) {
+    var id = article.id.slice(2);
+    return send(actionUrl("/c/" + id + "/edit"),
+                { csrf_token: formToken(), edit_token: entry.token, text: text.value })
+      .then(function (result) {
+        form.querySelectorAll(".field-error").forEach(function (el) { el.remove(); });
+        if (!result.ok) {
+          var errors = result.body.errors || {};
+          var note = document.createElement("p");
+          note.className = "field-error";
+          note.id = text.id + "-error";
+          note.textContent = (errors.text || errors.csrf_token || [result.body.message]).join(" ");
+          text.setAttribute("aria-invalid", "true");
+          text.setAttribute("aria-describedby", note.id);
+          text.insertAdjacentElement("afterend", note);
+          return;
+        }
+        var holder = document.createElement("div");
+        holder.innerHTML = result.body.html;
+        var fresh = holder.firstElementChild;
+        ["comment-header", "comment-body"].forEach(function (name) {
+          var old = article.querySelector(":scope > ." + name);
+          var replacement = fresh.querySelector(":scope > ." + name);
+          if (old && replacement) old.replaceWith(replacement);
+        });
+        article.classList.toggle("comment-pending", result.body.status === "pending");
+        form.remove();
+        relativeTimes(article);
+        resized();
+      })
+      .catch(function () {
+        var note = document.createElement("p");
+        note.className = "field-error";
+        note.textContent = "The change could not be sent. Check your connection and try again.";
+        text.insertAdjacentElement("afterend", note);
+      });
+  }
+
+  function deleteOwn(article, entry) {
+    if (!window.confirm("Delete your comment? This cannot be undone.")) return;
+    var id = article.id.slice(2);
+    var wasCounted = !article.classList.contains("comment-pending");
+    send(actionUrl("/c/" + id + "/delete"), { csrf_token: formToken(), edit_token: entry.token })
+      .then(function (result) {
+        if (!result.ok) { showNote(article, result.body.message); return; }
+        if (result.body.placeholder) {
+          article.classList.add("comment-deleted");
+          ["comment-header", "comment-actions", "edit-form"].forEach(function (name) {
+            var el = article.querySelector(":scope > ." + name);
+            if (el) el.remove();
+          });
+          var body = article.querySelector(":scope > .comment-body");
+          body.hidden = false;
+          body.className = "comment-body comment-body-deleted";
+          body.innerHTML = "<p>[deleted]</p>";
+        } else {
+          article.remove();
+        }
+        if (wasCounted) countChanged(-1);
+        resized();
+      })
+      .catch(function () { showNote(article, "Could not reach the server. Try again."); });
+  }
+
+  function showNote(article, message) {
+    var note = article.querySelector(":scope > .own-error") || document.createElement("p");
+    note.className = "form-error own-error";
+    note.setAttribute("role", "alert");
+    note.textContent = message || "That did not work.";
+    article.querySelector(":scope > .comment-actions").insertAdjacentElement("afterend", note);
+    resized();
+  }
+
+  function countChanged(delta) {
+    var heading = thread.querySelector(".thread-count");
+    var count = Math.max((parseInt(heading.dataset.count, 10) || 0) + delta, 0);
+    heading.dataset.count = count;
+    heading.textContent = count === 0 ? "No comments yet" : count === 1 ? "1 comment" : count + " comments";
+  }
+
+  /* ---- likes: a random per-browser token names the visitor; liked ids kept here ---- */
+  function visitorToken() {
+    var token = load("visitor", null);
+    if (!token) {
+      var bytes = new Uint8Array(16);
+      window.crypto.getRandomValues(bytes);
+      token = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+      save("visitor", token);
+    }
+    return token;
+  }
+
+  function showLiked(button, liked) {
+    button.setAttribute("aria-pressed", liked ? "true" : "false");
+    button.firstChild.textContent = liked ? "Liked " : "Like ";
+  }
+
+  function markLikes(root) {
+    var liked = load("liked", []);
+    root.querySelectorAll("button.comment-like").forEach(function (button) {
+      showLiked(button, liked.indexOf(button.value) !== -1);
+    });
+  }
+
+  function toggleLike(button) {
+    var likeForm = document.getElementById("like-form");
+    var liked = load("liked", []);
+    var wasLiked = liked.indexOf(button.value) !== -1;
+    button.disabled = true;
+    send(likeForm.getAttribute("action"), {  // not .action: an input has that name
+      csrf_token: likeForm.elements.csrf_token.value, comment: button.value,
+      action: wasLiked ? "unlike" : "like", visitor: visitorToken()
+    }).then(function (result) {
+      if (!result.ok) { showNote(button.closest(".comment"), result.body.message); return; }
+      var count = button.querySelector(".like-count");
+      count.textContent = result.body.count;
+      count.dataset.count = result.body.count;
+      liked = load("liked", []).filter(function (id) { return id !== button.value; });
+      if (result.body.liked) liked.push(button.value);
+      save("liked", liked.slice(-500));
+      showLiked(button, result.body.liked);
+    }).catch(function () {
+      showNote(button.closest(".comment"), "Could not reach the server. Try again.");
+    }).then(function () { button.disabled = false; });
+  }
+
+  /* ---- sorting: the reader's last choice, applied when the URL names none ---- */
+  function applySortPreference() {
+    var chosen = load("sort", null);
+    var params = new URLSearchParams(window.location.search);
+    var offered = thread.querySelector('.thread-sort a[data-sort="' + chosen + '"]');
+    if (!chosen || params.has("sort") || !offered || chosen === thread.dataset.sort) return false;
+    params.set("sort", chosen);
+    window.location.replace(window.location.pathname + "?" + params.toString() + window.location.hash);
+    return true;
+  }
+
+  /* ---- preview: the server renders exactly what posting would store ---- */
+  function showPreview(button) {
+    var form = button.form;
+    var box = form.querySelector(".comment-preview");
+    if (!box) {
+      box = document.createElement("section");
+      box.className = "comment-preview";
+      box.setAttribute("aria-label", "Preview");
+      box.setAttribute("aria-live", "polite");
+      var label = document.createElement("p");
+      label.className = "comment-preview-label";
+      label.textContent = "Preview";
+      var body = document.createElement("div");
+      body.className = "comment-body";
+      box.appendChild(label);
+      box.appendChild(body);
+      form.elements.text.closest(".field").insertAdjacentElement("afterend", box);
+    }
+    var target = box.querySelector(".comment-body");
+    send(button.getAttribute("formaction"), {
+      csrf_token: form.elements.csrf_token.value, text: form.elements.text.value
+    }).then(function (result) {
+      if (!result.ok) {
+        var errors = result.body.errors || {};
+        target.textContent = (errors.text || errors.csrf_token || [result.body.message]).join(" ");
+      } else if (!result.body.html) {
+        target.textContent = "Nothing to preview yet.";
+      } else {
+        target.innerHTML = result.body.html;  // sanitized by the server's one sanitizer
+      }
+      resized();
+    }).catch(function () { target.textContent = "Could not reach the server. Try again."; });
+  }
+
+  /* ---- relative times: "3 hours ago", the exact local time on hover ---- */
+  var UNITS = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400],
+               ["hour", 3600], ["minute", 60]];
+
+  function relativeTimes(root) {
+    if (!window.Intl || !Intl.RelativeTimeFormat) return;
+    var format = new Intl.RelativeTimeFormat(document.documentElement.lang || undefined,
+                                             { numeric: "auto" });
+    root.querySelectorAll(".comment-header time[datetime]").forEach(function (time) {
+      var moment = new Date(time.getAttribute("datetime"));
+      if (isNaN(moment)) return;
+      var seconds = (moment.getTime() - Date.now()) / 1000;
+      var text = "just now";
+      for (var i = 0; i < UNITS.length; i++) {
+        if (Math.abs(seconds) >= UNITS[i][1]) {
+          text = format.format(Math.round(seconds / UNITS[i][1]), UNITS[i][0]);
+          break;
+        }
+      }
+      time.textContent = text;
+      time.title = moment.toLocaleString();
+    });
+  }
+
+  /* ---- wiring ---- */
+  if (applySortPreference()) return;
+  thread.querySelectorAll(".thread-sort a[data-sort]").forEach(function (link) {
+    link.addEventListener("click", function () { save("sort", link.dataset.sort); });
+  });
+
+  document.querySelectorAll("form.comment-form").forEach(fillRemembered);
+  new MutationObserver(function (changes) {
+    changes.forEach(function (change) {
+      change.addedNodes.forEach(function (node) {
+        if (node.nodeType !== 1) return;
+        if (node.matches("form.comment-form")) fillRemembered(node);
+      });
+    });
+  }).observe(thread, { childList: true, subtree: true });
+
+  var tokens = ownTokens();
+  save("edit", tokens);
+  // The server lists the viewer's changeable comments it knows of (by the session or the
+  // loader's list) in .own-notice; those without a token here are changed on its word.
+  thread.querySelectorAll(".own-notice [data-own-comment]").forEach(function (notice) {
+    var id = notice.dataset.ownComment;
+    var until = notice.querySelector("time[datetime]");
+    if (!tokens[id] && until) tokens[id] = { token: "", until: until.getAttribute("datetime") };
+  });
+  Object.keys(tokens).forEach(function (id) {
+    var article = document.getElementById("c-" + id);
+    if (article && !article.classList.contains("comment-deleted")) addOwnControls(article, tokens[id]);
+  });
+
+  thread.addEventListener("widget:posted", function (event) {
+    var detail = event.detail;
+    rememberFrom(detail.form);
+    if (detail.response.edit_token) {
+      keepEditToken(String(detail.response.id), detail.response.edit_token,
+                   detail.response.editable_until);
+      addOwnControls(detail.article, ownTokens()[String(detail.response.id)]);
+    }
+    markLikes(detail.article);
+    relativeTimes(detail.article);
+  });
+
+  thread.addEventListener("click", function (event) {
+    var preview = event.target.closest("button.form-preview");
+    if (preview) { event.preventDefault(); showPreview(preview); return; }
+    var button = event.target.closest("button.comment-like");
+    if (!button || !document.getElementById("like-form")) return;
+    event.preventDefault();
+    toggleLike(button);
+  });
+
+  markLikes(thread);
+  relativeTimes(thread);
+  window.setInterval(function () { relativeTimes(thread); }, 60000);
 })();

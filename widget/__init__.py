@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import cli, demo, embed, errors, headers, templating
+from . import avatars, cli, demo, embed, errors, feeds, headers, mail, templating
 from .config import load_config
 from .extensions import csrf, db, migrate
 
@@ -24,6 +24,9 @@ def create_app(test_config=None, instance_path=None):
 
     csrf.exempt(embed.bp)  # its form carries a signed per-form token instead
     app.register_blueprint(embed.bp)
+    app.register_blueprint(feeds.bp)
+    avatars.init_app(app)
+    mail.init_app(app)
     if app.config["DEMO"]:
         app.register_blueprint(demo.bp)
 

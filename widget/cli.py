@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from .extensions import db
+from .likes import set_likes_enabled
 from .sites import all_sites, create_site, embed_snippet, parse_origins
 from .threads import find_site
 from .urls import InvalidURL
@@ -45,6 +46,18 @@ def list_sites_command():
         click.echo("No sites yet: create one with `flask --app wsgi sites create NAME --origin URL`.")
     for site in sites:
         click.echo(f"{site.key}\t{site.name}\t{' '.join(site.allowed_origins)}")
+
+
+@sites_cli.command("likes")
+@click.argument("key")
+@click.argument("state", type=click.Choice(["on", "off"]))
+def site_likes_command(key, state):
+    """Turn the like buttons of a site on or off."""
+    site = find_site(key)
+    if site is None:
+        raise click.ClickException(f"No site has the key {key}.")
+    set_likes_enabled(site, state == "on")
+    click.echo(f"Likes are {state} for “{site.name}”.")
 
 
 @click.command("demo")

@@ -24,6 +24,25 @@ class Defaults:
     SESSION_COOKIE_SECURE = None
     SESSION_COOKIE_PARTITIONED = None
     DEMO = False
+    # Own comments: how long, in seconds, the author may edit or delete from their browser.
+    EDIT_WINDOW = 900
+    # Likes: one per visitor (client token, else IP hash); at most this many on one comment
+    # from one IP hash, so that clearing the browser's storage cannot pile up likes.
+    LIKES_PER_IP = 20
+    # Mail (reply notifications, moderation): off while MAIL_SERVER is unset.
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_USE_TLS = False
+    MAIL_FROM = None
+    MAIL_TIMEOUT = 10
+    MAIL_WORKER = True  # send from a background thread in each app process
+    MAIL_POLL_INTERVAL = 60  # seconds between the worker's looks at the outbox for retries
+    MAIL_RETRY_DELAY = 60  # first retry after this many seconds, doubling each time
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_LINK_MAX_AGE = 7 * 24 * 3600  # confirmation and moderation links
+    MODERATOR_EMAILS = ()  # a comma-separated string or a JSON list in the environment
 
 
 def load_config(app, test_config=None):

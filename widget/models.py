@@ -4,7 +4,7 @@ import enum
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -42,6 +42,7 @@ class Site(db.Model):
                 values_callable=lambda e: [m.value for m in e]),
         default=ModerationMode.NONE,
     )
+    likes_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     threads: Mapped[list["Thread"]] = relationship(back_populates="site")
@@ -83,5 +84,55 @@ class Comment(db.Model):
     ip_hash: Mapped[str | None] = mapped_column(String(64))  # salted; never the raw IP
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
+    # Kept in step with comment_like rows in the same transaction, so that the page's one
+    # query can show counts and sort by them.
+    like_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The author ticked "Email me replies"; sent only once the address is confirmed.
+    notify_replies: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     thread: Mapped[Thread] = relationship()
+
+
+class CommentLike(db.Model):
+    """One like per visitor per comment; the visitor is a keyed hash, never the raw token."""
+
+    __table_args__ = (UniqueConstraint("comment_id", "visitor_hash"),
+                      Index("ix_comment_like_comment_id_ip_hash", "comment_id", "ip_hash"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"))
+    visitor_hash: Mapped[str] = mapped_column(String(64))
+    ip_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MailAddress(db.Model):
+    """An address that asked for reply notifications: double opt-in and opt-out state."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # lowercased
+    confirmation_sent_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutboxMessage(db.Model):
+    """An email waiting to be sent: written in the poster's transaction, sent in the
+    background, retried with a growing delay, kept with its error if it keeps failing."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (Index("ix_mail_outbox_due", "sent_at", "failed_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    headers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_until: Mapped[datetime | None]  # a sender is on it (one process at a time)
+    sent_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]  # gave up after MAIL_MAX_ATTEMPTS; kept for the admin
+    last_error: Mapped[str | None] = mapped_column(Text)

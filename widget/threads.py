@@ -1,5 +1,6 @@
 """Load a thread in one query and build its tree; post a comment in one transaction."""
 
+import enum
 from dataclasses import dataclass, field
 
 from sqlalchemy import exists, func, or_, select, update
@@ -8,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from .extensions import db
 from .markup import render_comment
 from .models import Comment, CommentStatus, ModerationMode, Site, Thread
+from .signals import comment_posted
 
 
 @dataclass
@@ -33,6 +35,12 @@ class ThreadView:
     count: int  # approved comments, the number readers see in the heading
 
     @property
+    def comments(self):
+        """Every visible (not placeholder) comment, in page order."""
+        return [node.comment for node, opening in walk(self.roots)
+                if opening and not node.is_placeholder]
+
+    @property
     def comment_ids(self):
         return {node.comment.id for node, opening in walk(self.roots)
                 if opening and not node.is_placeholder}
@@ -54,9 +62,27 @@ def find_thread(site, normalized_url):
     )
 
 
-def load_thread(site, normalized_url, own_comment_ids=()):
+class Sort(enum.StrEnum):
+    """Orders of top-level comments a reader may choose; replies keep conversation order."""
+
+    OLDEST = "oldest"
+    NEWEST = "newest"
+    LIKED = "liked"
+
+    @classmethod
+    def parse(cls, raw, likes_enabled=True):
+        """The order a request names, or the default for anything unknown."""
+        try:
+            sort = cls(raw or cls.OLDEST)
+        except ValueError:
+            return cls.OLDEST
+        return cls.OLDEST if sort == cls.LIKED and not likes_enabled else sort
+
+
+def load_thread(site, normalized_url, own_comment_ids=(), sort=Sort.OLDEST):
     """The thread's visible comments as a tree: approved ones, the viewer's own pending
-    ones, and deleted ones kept as "[deleted]" placeholders while they have replies."""
+    ones, and deleted ones kept as "[deleted]" placeholders while they have replies.
+    Top-level comments come in the given order; replies always oldest first."""
     thread = find_thread(site, normalized_url)
     if thread is None:
         return ThreadView(None, [], 0)
@@ -67,7 +93,15 @@ def load_thread(site, normalized_url, own_comment_ids=()):
     comments = db.session.scalars(
         select(Comment).where(Comment.thread_id == thread.id, visible).order_by(Comment.id)
     ).all()
-    return ThreadView(thread, build_tree(comments), _approved_count(comments))
+    return ThreadView(thread, sort_roots(build_tree(comments), sort), _approved_count(comments))
+
+
+def sort_roots(roots, sort):
+    if sort == Sort.NEWEST:
+        return sorted(roots, key=lambda node: node.comment.id, reverse=True)
+    if sort == Sort.LIKED:
+        return sorted(roots, key=lambda node: (-node.comment.like_count, node.comment.id))
+    return roots
 
 
 def count_comments(site, normalized_urls):
@@ -128,6 +162,7 @@ class NewComment:
     website: str | None = None
     parent_id: int | None = None
     ip_hash: str | None = None
+    notify_replies: bool = False
 
 
 def post_comment(site, normalized_url, title, new):
@@ -166,17 +201,32 @@ def _insert_comment(site, normalized_url, title, new):
         html=render_comment(new.text),
         status=initial_status(site, new.email),
         ip_hash=new.ip_hash,
+        notify_replies=bool(new.notify_replies and new.email),
     )
     db.session.add(comment)
-    db.session.execute(
-        update(Thread).where(Thread.id == thread.id).values(version=Thread.version + 1)
-    )
+    db.session.flush()
+    # Emails go into the outbox in this same transaction: none is lost, none is sent
+    # for a comment that was not stored.
+    comment_posted.send(comment)
+    bump_version(thread.id)
     db.session.commit()
     return comment
 
 
-def initial_status(site, email):
-    """Apply the site's moderation mode to a new comment."""
+def bump_version(thread_id):
+    """Invalidate every cached rendering of the thread (call before the commit)."""
+    db.session.execute(
+        update(Thread).where(Thread.id == thread_id).values(version=Thread.version + 1)
+    )
+
+
+def initial_status(site, email, except_comment_id=None):
+    """Apply the site's moderation mode to a new (or edited) comment.
+
+    An edited comment does not vouch for itself: under "first" moderation its author is
+    known only through another approved comment, so a first comment approved and then
+    edited to carry links goes back to the queue.
+    """
     if site.moderation == ModerationMode.ALL:
         return CommentStatus.PENDING
     if site.moderation == ModerationMode.FIRST:
@@ -185,6 +235,7 @@ def initial_status(site, email):
                 exists().where(
                     Comment.email == email,
                     Comment.status == CommentStatus.APPROVED,
+                    Comment.id != (except_comment_id or 0),
                     Comment.thread_id.in_(select(Thread.id).where(Thread.site_id == site.id)),
                 )
             )

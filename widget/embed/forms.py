@@ -11,7 +11,17 @@ import secrets
 from flask import current_app
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from wtforms import EmailField, HiddenField, StringField, TextAreaField, URLField, ValidationError
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    StringField,
+    TextAreaField,
+    URLField,
+    ValidationError,
+)
 from wtforms.csrf.core import CSRF
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
@@ -65,6 +75,7 @@ class CommentForm(FlaskForm):
     )
     text = TextAreaField("Comment", validators=[DataRequired("Please write a comment.")])
     parent = HiddenField()
+    notify = BooleanField("Email me replies")
 
     def __init__(self, *args, thread_binding, max_length, **kwargs):
         super().__init__(*args, meta={"csrf_context": thread_binding}, **kwargs)
@@ -81,6 +92,42 @@ class CommentForm(FlaskForm):
         if field.data and not field.data.lower().startswith(("http://", "https://")):
             raise ValidationError("Please enter a web address starting with http:// or https://.")
 
+    def validate_notify(self, field):
+        if field.data and not (self.email.data or "").strip():
+            raise ValidationError("Enter your email address to get replies by email.")
+
     def validate_parent(self, field):
         if field.data and not field.data.isdigit():
             raise ValidationError("The comment you are replying to does not exist.")
+
+
+class EditForm(CommentForm):
+    """Editing one's own comment: the text alone, with every check of a new comment,
+    inherited from CommentForm so that a check added there covers edits too."""
+
+    name = None
+    email = None
+    website = None
+    parent = None
+    notify = None
+    edit_token = HiddenField()
+
+
+class ThreadActionForm(FlaskForm):
+    """A small POST button on the thread (delete, like): only the signed thread token."""
+
+    class Meta:
+        csrf_class = ThreadFormToken
+
+    edit_token = HiddenField()
+
+    def __init__(self, *args, thread_binding, **kwargs):
+        super().__init__(*args, meta={"csrf_context": thread_binding}, **kwargs)
+
+
+class LikeForm(ThreadActionForm):
+    comment = IntegerField(validators=[DataRequired("Which comment?")])
+    action = RadioField(choices=["like", "unlike", "toggle"], default="toggle",
+                        validate_choice=True)
+    # thread.js's random per-browser token; without scripts the IP hash stands in.
+    visitor = HiddenField(validators=[Optional(), Length(min=16, max=64)])

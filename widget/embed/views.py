@@ -15,11 +15,21 @@ from flask import (
     url_for,
 )
 
+from .. import editing
+from ..mail.notifications import mail_enabled
 from ..privacy import hash_ip
-from ..threads import CommentNode, NewComment, PostRefused, find_site, load_thread, post_comment
+from ..threads import (
+    CommentNode,
+    NewComment,
+    PostRefused,
+    Sort,
+    find_site,
+    load_thread,
+    post_comment,
+)
 from ..urls import InvalidURL, normalize_url, origin_of
 from .counts import counts_api
-from .forms import CommentForm
+from .forms import CommentForm, EditForm, LikeForm, ThreadActionForm
 from .own import OWN_COMMENTS_KEPT, own_comment_ids, own_token
 from .refusals import frame_refusals
 
@@ -29,6 +39,7 @@ bp.after_request(frame_refusals)
 
 THEMES = {"light", "dark", "auto"}
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,4}")
+EDIT_TOKENS_KEPT = 10
 
 
 class ThreadRequest:
@@ -58,6 +69,7 @@ class ThreadRequest:
         self.lang = lang if LANGUAGE_TAG.fullmatch(lang) else None
         self.own_token = request.args.get("own") or None
         self.own_ids = own_comment_ids(self.site, self.own_token)
+        self.sort = Sort.parse(request.args.get("sort"), self.site.likes_enabled)
 
     def _parent_origin(self):
         """The embedding page's origin (given by embed.js), the only target for postMessage.
@@ -87,6 +99,13 @@ class ThreadRequest:
                 "theme": self.theme, "lang": self.lang, "own": self.own_token}
         return {name: value for name, value in args.items() if value}
 
+    def page_url(self, **values):
+        """The thread page as this request shows it (with the reader's sort), e.g. to
+        redirect back to after an action without scripts."""
+        sort = self.sort.value if self.sort != Sort.OLDEST else None
+        return url_for("embed.thread_page", site_key=self.site.key, **self.carried_args,
+                       sort=sort, **values)
+
     @property
     def binding(self):
         return f"{self.site.key} {self.url}"
@@ -97,6 +116,16 @@ class ThreadRequest:
             max_length=current_app.config["COMMENT_MAX_LENGTH"],
             **kwargs,
         )
+
+    def edit_form(self, **kwargs):
+        return EditForm(thread_binding=self.binding,
+                        max_length=current_app.config["COMMENT_MAX_LENGTH"], **kwargs)
+
+    def action_form(self, **kwargs):
+        return ThreadActionForm(thread_binding=self.binding, **kwargs)
+
+    def like_form(self, **kwargs):
+        return LikeForm(thread_binding=self.binding, **kwargs)
 
 
 @bp.get("/t/<site_key>")
@@ -121,6 +150,7 @@ def post(site_key):
         text=form.text.data,
         parent_id=reply_to,
         ip_hash=hash_ip(request.remote_addr),
+        notify_replies=bool(form.notify.data) and mail_enabled(),
     )
     try:
         comment = post_comment(target.site, target.url, target.title, new)
@@ -129,10 +159,12 @@ def post(site_key):
                         refusal.status)
     _remember_own(comment.id)
     target.own_token = own_token(target.site, [*target.own_ids, comment.id])
+    edit_token = _remember_edit_token(comment)
     if _wants_json():
         html = render_template("embed/_posted.html", node=CommentNode(comment), target=target)
         return jsonify(id=comment.id, status=comment.status.value, html=html,
-                       own=target.own_token), 201
+                       own=target.own_token, edit_token=edit_token,
+                       editable_until=editing.editable_until(comment).isoformat() + "Z"), 201
     location = url_for("embed.thread_page", site_key=site_key, **target.carried_args,
                        _anchor=f"c-{comment.id}")
     return redirect(location, code=303)
@@ -166,15 +198,18 @@ def _refused(target, form, reply_to, errors, status=422):
     return _render_thread(target, form, reply_to, form_errors), status
 
 
-def _render_thread(target, form, reply_to, form_errors=()):
+def _render_thread(target, form, reply_to, form_errors=(), previewed=False, preview_html=""):
     own_ids = {*session.get("own", []), *target.own_ids}
-    view = load_thread(target.site, target.url, own_ids)
+    view = load_thread(target.site, target.url, own_ids, sort=target.sort)
     if reply_to not in view.comment_ids:
         reply_to = None  # an unknown or hidden parent: offer the top-level form instead
     form.parent.data = str(reply_to) if reply_to else ""
     response = current_app.make_response(render_template(
         "embed/thread.html", target=target, view=view, form=form,
         reply_to=reply_to, form_errors=form_errors, lang=target.lang or "en",
+        sorts=list(Sort), like_form=target.like_form() if target.site.likes_enabled else None,
+        own_editable=editable_comments(target, view), own_until=editing.editable_until,
+        mail_enabled=mail_enabled(), previewed=previewed, preview_html=preview_html,
     ))
     response.headers["Content-Security-Policy"] = thread_page_policy(target.site)
     return response
@@ -194,6 +229,24 @@ def _remember_own(comment_id):
     """Let the author see their own comment while it awaits moderation (where cookies are
     kept; see own.py for where they are not)."""
     session["own"] = (session.get("own", []) + [comment_id])[-OWN_COMMENTS_KEPT:]
+
+
+def _remember_edit_token(comment):
+    """The token that lets the author change the comment for a while: returned to the
+    script (JSON), and kept in the signed session cookie for pages without scripts."""
+    token = editing.issue_token(comment)
+    tokens = list(session.get("edit_tokens", {}).items())[-(EDIT_TOKENS_KEPT - 1):]
+    session["edit_tokens"] = dict(tokens + [(str(comment.id), token)])
+    return token
+
+
+def editable_comments(target, view):
+    """The viewer's comments that they may still change, by the session's edit tokens
+    or the loader's signed list of their comments (see own.py)."""
+    tokens = session.get("edit_tokens") or {}
+    return [comment for comment in view.comments
+            if editing.may_change(comment, tokens.get(str(comment.id)),
+                                  vouched=comment.id in target.own_ids)]
 
 
 def _wants_json():

@@ -1,0 +1,102 @@
+"""Authors changing their own comments: the signed edit token, the time window, the change.
+
+The edit token is given to the browser that posted the comment (in the JSON answer, kept
+by thread.js in the iframe's localStorage; and in the signed session cookie for pages
+without scripts). It names the comment and its creation time, so it cannot be moved to
+another comment, and it is worth nothing once EDIT_WINDOW has passed. Where the frame
+has neither storage nor cookies, the loader's signed list of the viewer's comments
+(embed/own.py) vouches for them instead, within the same window.
+"""
+
+from datetime import timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import exists, select
+
+from .extensions import db
+from .markup import render_comment
+from .models import Comment, CommentStatus, utcnow
+from .threads import bump_version, initial_status
+
+EDIT_TOKEN_SALT = "widget.edit-comment"
+CHANGEABLE = (CommentStatus.APPROVED, CommentStatus.PENDING)
+
+
+class NotAllowed(Exception):
+    """The viewer may not change this comment; the message says why, for the reader."""
+
+
+def _serializer():
+    return URLSafeSerializer(current_app.secret_key, salt=EDIT_TOKEN_SALT)
+
+
+def issue_token(comment):
+    return _serializer().dumps({"c": comment.id, "t": comment.created_at.isoformat()})
+
+
+def editable_until(comment):
+    return comment.created_at + timedelta(seconds=current_app.config["EDIT_WINDOW"])
+
+
+def may_change(comment, token, vouched=False):
+    try:
+        check_owner(comment, token, vouched)
+    except NotAllowed:
+        return False
+    return True
+
+
+def check_owner(comment, token, vouched=False):
+    """Raise NotAllowed unless the viewer wrote the comment (the token was issued for
+    it, or the loader's signed list vouches for it) and it is still in time."""
+    if not vouched and not _token_names(comment, token):
+        raise NotAllowed(
+            "This comment can only be changed from the browser it was posted from."
+        )
+    if comment.status not in CHANGEABLE:
+        raise NotAllowed("This comment can no longer be changed.")
+    if utcnow() > editable_until(comment):
+        minutes = current_app.config["EDIT_WINDOW"] // 60
+        raise NotAllowed(
+            f"Comments can only be changed in the first {minutes} minutes after posting; "
+            "that time has passed."
+        )
+
+
+def _token_names(comment, token):
+    try:
+        payload = _serializer().loads(token or "")
+    except BadSignature:
+        return False
+    return (isinstance(payload, dict) and payload.get("c") == comment.id
+            and payload.get("t") == comment.created_at.isoformat())
+
+
+def edit_comment(site, comment, text):
+    """Store the new text, sanitized again, marked edited and moderated again.
+
+    The caller has already run the same form checks as for a new comment.
+    """
+    comment.text = text
+    comment.html = render_comment(text)
+    comment.edited_at = utcnow()
+    if comment.status == CommentStatus.APPROVED:
+        comment.status = initial_status(site, comment.email, except_comment_id=comment.id)
+    bump_version(comment.thread_id)
+    db.session.commit()
+    return comment
+
+
+def delete_comment(comment):
+    """Hide the comment; it stays a "[deleted]" placeholder while replies hang below it."""
+    comment.status = CommentStatus.DELETED
+    bump_version(comment.thread_id)
+    db.session.commit()
+    return comment
+
+
+def has_visible_replies(comment):
+    return db.session.scalar(select(exists().where(
+        Comment.parent_id == comment.id, Comment.status == CommentStatus.APPROVED
+    )))

@@ -1,0 +1,83 @@
+"""Authors editing or deleting their own comment, with the token from when they posted."""
+
+from flask import abort, jsonify, redirect, render_template, request, session
+
+from ..extensions import db
+from ..models import Comment
+from ..editing import (
+    NotAllowed,
+    check_owner,
+    delete_comment,
+    edit_comment,
+    editable_until,
+    has_visible_replies,
+)
+from ..threads import CommentNode
+from .views import ThreadRequest, _wants_json, bp, check_origin
+
+EDIT_TOKEN_HEADER = "X-Edit-Token"
+
+
+def _own_comment(target, comment_id):
+    """The comment, if it belongs to this thread and the request shows it is the viewer's."""
+    comment = db.session.get(Comment, comment_id)
+    if (comment is None or comment.thread.site_id != target.site.id
+            or comment.thread.url != target.url):
+        abort(404, description="This comment does not exist.")
+    token = (request.form.get("edit_token") or request.headers.get(EDIT_TOKEN_HEADER)
+             or (session.get("edit_tokens") or {}).get(str(comment.id)))
+    try:
+        check_owner(comment, token, vouched=comment.id in target.own_ids)
+    except NotAllowed as refusal:
+        abort(403, description=str(refusal))
+    return comment
+
+
+@bp.get("/t/<site_key>/c/<int:comment_id>/edit")
+def edit_page(site_key, comment_id):
+    target = ThreadRequest(site_key)
+    comment = _own_comment(target, comment_id)
+    if _wants_json():
+        return jsonify(id=comment.id, text=comment.text,
+                       editable_until=editable_until(comment).isoformat() + "Z")
+    return _render_edit(target, comment, target.edit_form(data={"text": comment.text}))
+
+
+@bp.post("/t/<site_key>/c/<int:comment_id>/edit")
+def edit(site_key, comment_id):
+    target = ThreadRequest(site_key)
+    check_origin(target.site)
+    comment = _own_comment(target, comment_id)
+    form = target.edit_form()
+    if not form.validate():
+        if _wants_json():
+            return jsonify(message="The comment was not changed.", errors=form.errors), 422
+        return _render_edit(target, comment, form), 422
+    edit_comment(target.site, comment, form.text.data)
+    if _wants_json():
+        html = render_template("embed/_posted.html", node=CommentNode(comment), target=target)
+        return jsonify(id=comment.id, status=comment.status.value, html=html)
+    return redirect(target.page_url(_anchor=f"c-{comment.id}"), code=303)
+
+
+@bp.post("/t/<site_key>/c/<int:comment_id>/delete")
+def delete(site_key, comment_id):
+    target = ThreadRequest(site_key)
+    check_origin(target.site)
+    comment = _own_comment(target, comment_id)
+    form = target.action_form()
+    if not form.validate():
+        message = " ".join(form.errors.get("csrf_token", ["The request could not be verified."]))
+        abort(422, description=message)
+    delete_comment(comment)
+    placeholder = has_visible_replies(comment)
+    if _wants_json():
+        return jsonify(id=comment.id, status=comment.status.value, placeholder=placeholder)
+    anchor = f"c-{comment.id}" if placeholder else None
+    return redirect(target.page_url(_anchor=anchor), code=303)
+
+
+def _render_edit(target, comment, form):
+    return render_template("embed/edit.html", target=target, comment=comment, form=form,
+                           delete_form=target.action_form(),
+                           editable_until=editable_until(comment))

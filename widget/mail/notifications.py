@@ -1,0 +1,136 @@
+"""Which emails a new or approved comment causes: address confirmation (double opt-in),
+reply notifications to confirmed addresses, and moderation requests."""
+
+from flask import current_app, render_template
+from sqlalchemy import func, select, update
+
+from ..extensions import db
+from ..models import Comment, CommentStatus, MailAddress, utcnow
+from ..signals import comment_approved, comment_posted
+from . import links
+from .outbox import enqueue
+
+CONFIRMATION_RESEND_AFTER = 24 * 3600  # one confirmation mail per address per day at most
+
+
+def mail_enabled():
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def normalized_email(email):
+    return (email or "").strip().lower()
+
+
+@comment_posted.connect
+def on_comment_posted(comment):
+    if not mail_enabled():
+        return
+    if comment.notify_replies and comment.email:
+        ask_confirmation(comment.email)
+    if comment.status == CommentStatus.PENDING:
+        ask_moderators(comment)
+    elif comment.status == CommentStatus.APPROVED:
+        notify_parent_author(comment)
+
+
+@comment_approved.connect
+def on_comment_approved(comment):
+    if mail_enabled():
+        notify_parent_author(comment)
+
+
+def find_address(email):
+    return db.session.scalar(
+        select(MailAddress).where(MailAddress.email == normalized_email(email))
+    )
+
+
+def ask_confirmation(email):
+    """Send the confirmation link the first time an address asks for notifications."""
+    address = find_address(email)
+    if address is None:
+        # Two first requests at once: the second one's commit fails on the unique email,
+        # and post_comment's retry then finds this row with its mail already queued.
+        address = MailAddress(email=normalized_email(email))
+        db.session.add(address)
+    if address.confirmed_at is not None:
+        return
+    sent_at = address.confirmation_sent_at
+    if sent_at and (utcnow() - sent_at).total_seconds() < CONFIRMATION_RESEND_AFTER:
+        return
+    address.confirmation_sent_at = utcnow()
+    url = links.external_url("mail.confirm", token=links.confirm_token(address.email))
+    enqueue("confirm", address.email, "Please confirm: email me replies",
+            render_template("mail/confirm.txt", confirm_url=url))
+
+
+def is_confirmed(email):
+    address = find_address(email)
+    return address is not None and address.confirmed_at is not None
+
+
+def notify_parent_author(reply):
+    if reply.parent_id is None:
+        return
+    parent = db.session.get(Comment, reply.parent_id)
+    if (parent is None or not parent.notify_replies or not parent.email
+            or parent.status not in (CommentStatus.APPROVED, CommentStatus.PENDING)
+            or normalized_email(parent.email) == normalized_email(reply.email)
+            or not is_confirmed(parent.email)):
+        return
+    thread = reply.thread
+    unsubscribe_url = links.external_url(
+        "mail.unsubscribe", token=links.unsubscribe_token(normalized_email(parent.email))
+    )
+    enqueue(
+        "reply", parent.email,
+        f"{reply.author} replied to your comment on {thread.title or thread.url}"[:300],
+        render_template("mail/reply.txt", reply=reply, parent=parent, thread=thread,
+                        reply_url=f"{thread.url}#c-{reply.id}",
+                        unsubscribe_url=unsubscribe_url),
+        {"List-Unsubscribe": f"<{unsubscribe_url}>",
+         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+
+
+def moderator_addresses():
+    """WIDGET_MODERATOR_EMAILS: a comma-separated string or a list."""
+    configured = current_app.config.get("MODERATOR_EMAILS") or ()
+    if isinstance(configured, str):
+        configured = configured.split(",")
+    return [email.strip() for email in configured if email and email.strip()]
+
+
+def ask_moderators(comment):
+    thread = comment.thread
+    for moderator in moderator_addresses():
+        approve_url, delete_url = (
+            links.external_url("mail.moderate_comment",
+                               token=links.moderate_token(comment, action, moderator))
+            for action in links.MODERATION_ACTIONS
+        )
+        enqueue("moderate", moderator,
+                f"Comment awaiting moderation on {thread.title or thread.url}"[:300],
+                render_template("mail/moderate.txt", comment=comment, thread=thread,
+                                approve_url=approve_url, delete_url=delete_url))
+
+
+def confirm(email):
+    address = find_address(email)
+    if address is None:
+        address = MailAddress(email=normalized_email(email))
+        db.session.add(address)
+    address.confirmed_at = address.confirmed_at or utcnow()
+    db.session.commit()
+
+
+def unsubscribe(email):
+    """Stop every notification to the address; asking again means confirming again."""
+    email = normalized_email(email)
+    address = find_address(email)
+    if address is not None:
+        address.confirmed_at = None
+        address.confirmation_sent_at = None
+    db.session.execute(update(Comment).where(func.lower(Comment.email) == email)
+                       .values(notify_replies=False))
+    db.session.commit()

@@ -1,0 +1,69 @@
+"""Pages behind the links in emails. A GET only shows what will happen; a POST does it."""
+
+from flask import Blueprint, abort, render_template, request
+from flask_wtf import FlaskForm
+
+from ..extensions import db
+from ..models import Comment
+from . import links, notifications
+from .moderation import moderate
+
+bp = Blueprint("mail", __name__, url_prefix="/mail")
+
+
+class ConfirmForm(FlaskForm):
+    """Only the session CSRF token: these pages are ours, first-party, never framed."""
+
+
+def _load(loader, token):
+    try:
+        return loader(token)
+    except links.BadLink as error:
+        abort(400, description=str(error))
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm(token):
+    email = _load(links.load_confirm_token, token)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        notifications.confirm(email)
+        return render_template("mail/done.html", title="Address confirmed",
+                               message=f"Replies to your comments will be emailed to {email}. "
+                                       "Every email has a link to stop them.")
+    return render_template("mail/confirm.html", form=form, email=email)
+
+
+@bp.get("/unsubscribe/<token>")
+def unsubscribe(token):
+    email = _load(links.load_unsubscribe_token, token)
+    return render_template("mail/unsubscribe.html", email=email)
+
+
+@bp.post("/unsubscribe/<token>")
+def one_click_unsubscribe(token):
+    """The button on the page above, and mail clients' List-Unsubscribe-Post."""
+    email = _load(links.load_unsubscribe_token, token)
+    notifications.unsubscribe(email)
+    return render_template("mail/done.html", title="Unsubscribed",
+                           message=f"No more reply notifications will be sent to {email}.")
+
+
+@bp.route("/moderate/<token>", methods=["GET", "POST"])
+def moderate_comment(token):
+    payload = _load(links.load_moderate_token, token)
+    comment = db.session.get(Comment, payload["c"])
+    if comment is None:
+        abort(404, description="This comment no longer exists.")
+    action = payload["a"]
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        done = moderate(comment, action)
+        if not done:
+            return render_template("mail/done.html", title="Already handled",
+                                   message=f"This comment is already {comment.status.value}.")
+        past = "approved" if action == "approve" else "deleted"
+        return render_template("mail/done.html", title=f"Comment {past}",
+                               message=f"The comment by {comment.author} was {past}.")
+    return render_template("mail/moderate.html", form=form, comment=comment, action=action,
+                           thread=comment.thread)

@@ -1,0 +1,14 @@
+"""Events other parts react to, so that the comment rules need not know about email.
+
+Both are sent inside the transaction that makes the change, before its commit, so that
+what a receiver adds to the session (an outbox row) is stored with it or not at all.
+"""
+
+from blinker import Namespace
+
+_events = Namespace()
+
+# sender: the new Comment, already flushed (it has an id and a status)
+comment_posted = _events.signal("comment-posted")
+# sender: a Comment that a moderator has just approved
+comment_approved = _events.signal("comment-approved")
