@@ -100,11 +100,13 @@ def test_a_site_can_turn_likes_off(client, site, thread):
 
 
 def test_the_sites_command_switches_likes(runner, site):
-    result = runner.invoke(args=["sites", "likes", site.key, "off"])
+    site.key = "-starts-with-a-dash"  # keys are random URL-safe text: this happens
+    db.session.commit()
+    result = runner.invoke(args=["sites", "likes", "off", "--site", site.key])
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     assert db.session.get(type(site), site.id).likes_enabled is False
-    result = runner.invoke(args=["sites", "likes", "nope", "on"])
+    result = runner.invoke(args=["sites", "likes", "on", "--site", "nope"])
     assert result.exit_code != 0 and "No site" in result.output
 
 

@@ -49,9 +49,9 @@ def list_sites_command():
 
 
 @sites_cli.command("likes")
-@click.argument("key")
 @click.argument("state", type=click.Choice(["on", "off"]))
-def site_likes_command(key, state):
+@click.option("--site", "key", required=True, help="The site's key (as `sites list` shows).")
+def site_likes_command(state, key):
     """Turn the like buttons of a site on or off."""
     site = find_site(key)
     if site is None:
