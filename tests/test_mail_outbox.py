@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.commenting import post_json, thread_path
+from tests.commenting import page_token, post_json, thread_path
 from tests.mailserver import body_of, free_port, smtp_server  # noqa: F401 (fixture)
 from widget.extensions import db
 from widget.mail.outbox import send_due, worker
@@ -204,3 +204,20 @@ def test_no_moderation_mail_without_moderators(app, client, moderated, smtp_serv
     app.config["MODERATOR_EMAILS"] = ""
     post_json(client, moderated, text="pending")
     assert outbox() == []
+
+
+def test_an_edit_back_to_pending_asks_the_moderators_again(client, site, smtp_server):
+    site.moderation = ModerationMode.FIRST
+    db.session.commit()
+    posted = post_json(client, site, text="harmless", email="new@example.com").get_json()
+    db.session.get(Comment, posted["id"]).status = CommentStatus.APPROVED
+    db.session.commit()
+    send_due()
+    before = len(smtp_server.to("mod@example.com"))
+    client.post(f"/t/{site.key}/c/{posted['id']}/edit?url=https://blog.example.com/posts/hello",
+                headers={"Accept": "application/json"},
+                data={"csrf_token": page_token(client, site), "edit_token": posted["edit_token"],
+                      "text": "now with https://spam.example.com"})
+    send_due()
+    [request] = smtp_server.to("mod@example.com")[before:]
+    assert "now with https://spam.example.com" in body_of(request)

@@ -17,6 +17,7 @@ from sqlalchemy import exists, select
 from .extensions import db
 from .markup import render_comment
 from .models import Comment, CommentStatus, utcnow
+from .signals import comment_edited
 from .threads import bump_version, initial_status
 
 EDIT_TOKEN_SALT = "widget.edit-comment"
@@ -83,6 +84,7 @@ def edit_comment(site, comment, text):
     comment.edited_at = utcnow()
     if comment.status == CommentStatus.APPROVED:
         comment.status = initial_status(site, comment.email, except_comment_id=comment.id)
+    comment_edited.send(comment)
     bump_version(comment.thread_id)
     db.session.commit()
     return comment

@@ -12,3 +12,5 @@ _events = Namespace()
 comment_posted = _events.signal("comment-posted")
 # sender: a Comment that a moderator has just approved
 comment_approved = _events.signal("comment-approved")
+# sender: a Comment its author has just edited (its status may be pending again)
+comment_edited = _events.signal("comment-edited")

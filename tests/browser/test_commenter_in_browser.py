@@ -215,3 +215,28 @@ def test_with_third_party_cookies_blocked_the_loader_keeps_edit_rights_over_a_re
     mine.get_by_role("button", name="Save").click()
     expect(mine.locator(".comment-body")).to_have_text("First")
     assert context.cookies() == []
+
+
+def test_like_sort_and_edit_without_javascript(browser, live_app, live_site, host_site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(thread_url(live_app, live_site, host_site))
+    post(page, "First")
+    page.wait_for_url("**#c-1")
+    post(page, "Second")
+    page.wait_for_url("**#c-2")
+
+    page.locator("#c-2").get_by_role("button", name="Like").click()  # the hidden form's button
+    page.wait_for_url("**#c-2")
+    assert page.locator("#c-2 .like-count").inner_text() == "1"
+    page.get_by_role("link", name="Most liked").click()
+    page.wait_for_url("**sort=liked**")
+    assert page.locator(".comment-list > article.comment").first.get_attribute("id") == "c-2"
+
+    page.locator(".own-notice [data-own-comment='1']").get_by_role("link", name="Edit or delete").click()
+    page.get_by_label("Comment").fill("First, edited")
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_url("**#c-1")
+    assert page.locator("#c-1 .comment-body").inner_text() == "First, edited"
+    assert page.locator("#c-1 .comment-edited").is_visible()
+    context.close()

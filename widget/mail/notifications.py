@@ -6,7 +6,7 @@ from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import Comment, CommentStatus, MailAddress, utcnow
-from ..signals import comment_approved, comment_posted
+from ..signals import comment_approved, comment_edited, comment_posted
 from . import links
 from .outbox import enqueue
 
@@ -31,6 +31,13 @@ def on_comment_posted(comment):
         ask_moderators(comment)
     elif comment.status == CommentStatus.APPROVED:
         notify_parent_author(comment)
+
+
+@comment_edited.connect
+def on_comment_edited(comment):
+    """An edit that needs review again is a new request to the moderators."""
+    if mail_enabled() and comment.status == CommentStatus.PENDING:
+        ask_moderators(comment)
 
 
 @comment_approved.connect
