@@ -52,3 +52,11 @@ def test_demo_site_learns_new_origins(runner, app):
     runner.invoke(args=["demo", "--origin", "http://127.0.0.1:5077"])
     site = db.session.scalars(select(Site)).one()
     assert site.allowed_origins == ["http://127.0.0.1:5000", "http://localhost:5000", "http://127.0.0.1:5077"]
+
+
+def test_site_keys_are_plain_letters_and_digits():
+    from widget.models import new_site_key
+
+    keys = {new_site_key() for _ in range(500)}
+    assert len(keys) == 500
+    assert all(key.isalnum() and len(key) == 12 for key in keys)

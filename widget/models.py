@@ -15,8 +15,13 @@ def utcnow():
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+SITE_KEY_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
 def new_site_key():
-    return secrets.token_urlsafe(9)
+    """Twelve letters and digits: safe in URLs and as a command-line argument (a key
+    from token_urlsafe may start with "-")."""
+    return "".join(secrets.choice(SITE_KEY_ALPHABET) for _ in range(12))
 
 
 class ModerationMode(enum.StrEnum):
