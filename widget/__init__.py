@@ -4,7 +4,20 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import avatars, cli, demo, embed, errors, feeds, headers, mail, templating
+from . import (
+    avatars,
+    clients,
+    cli,
+    demo,
+    embed,
+    errors,
+    feeds,
+    headers,
+    mail,
+    ratelimit,
+    requestid,
+    templating,
+)
 from .config import load_config
 from .extensions import csrf, db, migrate
 
@@ -21,6 +34,8 @@ def create_app(test_config=None, instance_path=None):
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
+    ratelimit.init_app(app)  # the limiter, keyed on the client's network
+    clients.init_app(app)  # trusted proxies (WIDGET_PROXY_HOPS)
 
     csrf.exempt(embed.bp)  # its form carries a signed per-form token instead
     app.register_blueprint(embed.bp)
@@ -34,4 +49,5 @@ def create_app(test_config=None, instance_path=None):
     templating.init_app(app)
     cli.init_app(app)
     headers.init_app(app)
+    requestid.init_app(app)
     return app

@@ -18,6 +18,8 @@ class Defaults:
     URL_MAX_LENGTH = 2048
     MAX_CONTENT_LENGTH = 256 * 1024
     COUNTS_MAX_URLS = 100
+    # Deeper replies attach to the deepest allowed ancestor (and link the comment answered).
+    MAX_DEPTH = 10
     SESSION_COOKIE_HTTPONLY = True
     # None: chosen from PUBLIC_URL (see _session_cookie_for_embedding); set one to override.
     SESSION_COOKIE_SAMESITE = None
@@ -43,6 +45,38 @@ class Defaults:
     MAIL_MAX_ATTEMPTS = 8
     MAIL_LINK_MAX_AGE = 7 * 24 * 3600  # confirmation and moderation links
     MODERATOR_EMAILS = ()  # a comma-separated string or a JSON list in the environment
+
+    # Behind a reverse proxy: how many hops of X-Forwarded-* to trust (0: none, use the
+    # peer's address). Never more than there are proxies, or clients can pick their IP.
+    PROXY_HOPS = 0
+    REDIS_URL = None
+
+    # Rate limits (Flask-Limiter strings), keyed on a hash of the client's network
+    # (/24 IPv4, /48 IPv6). Counts live in Redis when REDIS_URL is set, else in memory.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_POST = "10 per minute; 100 per hour"
+    RATELIMIT_POST_THREAD = "5 per minute"
+    RATELIMIT_COUNTS = "120 per minute"
+    RATELIMIT_LOGIN = "5 per minute; 30 per hour"
+    RATELIMIT_STORAGE_URI = None  # derived from REDIS_URL unless set
+    RATELIMIT_KEY_PREFIX = "widget"
+    RATELIMIT_HEADERS_ENABLED = True
+    # A Redis outage must not stop comments: count in memory until it is back.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+
+    # Spam traps: a form posted sooner than this after it was rendered is held as spam.
+    COMMENT_MIN_SECONDS = 3
+    MAX_LINKS = 3  # per comment, unless the site sets its own
+    BLOCKED_WORDS = []  # for every site, besides each site's own list
+    SPAM_CHECK = None  # "akismet", or "package.module:Class" for another check
+    AKISMET_KEY = None
+    AKISMET_URL = "https://rest.akismet.com"
+    AKISMET_TIMEOUT = 3.0
+
+    # IPs are kept as hashes salted with a random salt replaced every this many days;
+    # older salts are deleted, so older hashes can no longer be linked to an address.
+    IP_SALT_DAYS = 7
 
 
 def load_config(app, test_config=None):

@@ -1,7 +1,16 @@
-"""Error pages and JSON errors: a clear message for every refusal, never a stack trace."""
+"""Error pages and JSON errors: a clear message for every refusal, never a stack trace.
+
+Unexpected errors and database outages are logged with the request id that the page
+(and the X-Request-Id header) shows, so a reader's report can be found in the logs.
+"""
 
 from flask import current_app, jsonify, make_response, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from .extensions import db
+from .ratelimit import retry_after_seconds
+from .requestid import request_id
 
 TITLES = {
     400: "Bad request",
@@ -15,6 +24,13 @@ TITLES = {
     503: "Temporarily unavailable",
 }
 INTERNAL_ERROR_MESSAGE = "The server could not finish this request. Please try again in a moment."
+DATABASE_DOWN_MESSAGE = ("The comments are temporarily unavailable. Nothing you sent was lost "
+                         "on our side; please try again in a minute.")
+DATABASE_RETRY_AFTER = 30
+# PostgreSQL error classes that mean "not now" rather than "wrong": connection problems,
+# a read-only transaction (a replica, or a database being failed over), too many
+# connections or no space, a server shutting down.
+UNAVAILABLE_SQLSTATES = ("08", "25006", "53", "57P")
 
 
 def wants_json():
@@ -24,10 +40,18 @@ def wants_json():
 def handle_http_error(error):
     title = TITLES.get(error.code, error.name)
     message = INTERNAL_ERROR_MESSAGE if error.code >= 500 and error.code != 503 else error.description
+    if error.code == 413:
+        message = too_large_message()
+    elif error.code == 429:
+        message = too_many_message(error.description)
+    reference = request_id() if error.code >= 500 else None
     if wants_json():
-        body = jsonify(error=title, message=message)
+        fields = {"error": title, "message": message}
+        if reference:
+            fields["request_id"] = reference
+        body = jsonify(fields)
     else:
-        body = render_template("error.html", title=title, message=message)
+        body = render_template("error.html", title=title, message=message, reference=reference)
     response = make_response(body, error.code)
     for name, value in error.get_headers():
         if name.lower() != "content-type":
@@ -35,11 +59,61 @@ def handle_http_error(error):
     return response
 
 
+def too_large_message():
+    limit_kib = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 1024
+    return (f"What you sent is larger than the {limit_kib:,} KiB this service accepts. "
+            "Please shorten your comment and try again.")
+
+
+def too_many_message(description):
+    wait = retry_after_seconds()
+    reason = description if description and not description[0].isdigit() else TITLES[429] + "."
+    if wait:
+        return f"{reason} Please wait {wait} seconds and try again."
+    return f"{reason} Please wait a moment and try again."
+
+
+def is_database_unavailable(error):
+    """True for errors that mean the database cannot be reached or written right now."""
+    if isinstance(error, (OperationalError, InterfaceError)) or error.connection_invalidated:
+        return True
+    sqlstate = getattr(error.orig, "sqlstate", None) or ""
+    return sqlstate.startswith(UNAVAILABLE_SQLSTATES)
+
+
+def handle_database_error(error):
+    """A database that is down or read-only is a 503 that clears up by itself (the pool
+    pings connections before use); any other database error is a bug: a 500."""
+    if not is_database_unavailable(error):
+        return handle_unexpected(error)
+    discard_transaction()
+    log_database_outage(error)
+    response = handle_http_error(ServiceUnavailable(DATABASE_DOWN_MESSAGE))
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
+
+
+def log_database_outage(error):
+    """One line, no stack trace: an outage is not a bug, and it can last a while."""
+    cause = (str(error.orig or error).strip().splitlines() or [type(error).__name__])[0]
+    current_app.logger.error("Database unavailable on %s %s: %s",
+                             request.method, request.path, cause)
+
+
 def handle_unexpected(error):
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    discard_transaction()  # the error page must not trip over a half-done transaction
     return handle_http_error(InternalServerError())
+
+
+def discard_transaction():
+    try:
+        db.session.rollback()
+    except Exception:  # the connection may be gone; the session is discarded anyway
+        current_app.logger.warning("Could not roll back after an error", exc_info=True)
 
 
 def init_app(app):
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(DBAPIError, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -1,11 +1,14 @@
 """Extensions created once, unbound; create_app attaches them to each app."""
 
+from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from .clients import network_key
 
 # Named constraints keep Alembic migrations reviewable and reversible.
 NAMING_CONVENTION = {
@@ -24,6 +27,8 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
+# Limits are declared in ratelimit.py and configured from app.config (RATELIMIT_*).
+limiter = Limiter(network_key)
 
 
 @event.listens_for(Engine, "connect")
