@@ -49,6 +49,9 @@ class Site(db.Model):
     )
     likes_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Spam rules of this site, on top of the global WIDGET_BLOCKED_WORDS / WIDGET_MAX_LINKS.
+    blocked_words: Mapped[list[str]] = mapped_column(JSON, default=list)
+    max_links: Mapped[int | None]  # None: the global default
 
     threads: Mapped[list["Thread"]] = relationship(back_populates="site")
 
@@ -76,6 +79,11 @@ class Comment(db.Model):
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("comment.id", ondelete="SET NULL"), index=True
     )
+    # The comment this one answers; differs from parent_id when the depth cap moved the
+    # reply up the tree, and the page then links "in reply to @name".
+    reply_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comment.id", ondelete="SET NULL")
+    )
     author: Mapped[str] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(254))  # never shown publicly
     website: Mapped[str | None] = mapped_column(String(500))
@@ -87,6 +95,10 @@ class Comment(db.Model):
         default=CommentStatus.APPROVED,
     )
     ip_hash: Mapped[str | None] = mapped_column(String(64))  # salted; never the raw IP
+    # One submit, one comment: derived from the rendered form's nonce and the content,
+    # so a double click or a retried request finds the comment it already made.
+    submit_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    spam_reason: Mapped[str | None] = mapped_column(String(200))  # why it was held
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
     # Kept in step with comment_like rows in the same transaction, so that the page's one
@@ -141,3 +153,11 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]  # gave up after MAIL_MAX_ATTEMPTS; kept for the admin
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class IpSalt(db.Model):
+    """A random salt for IP hashes, one per period; old ones are deleted (privacy.py)."""
+
+    period: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    salt: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,9 +1,10 @@
 """Load a thread in one query and build its tree; post a comment in one transaction."""
 
 import enum
+import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import exists, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
@@ -18,6 +19,8 @@ class CommentNode:
 
     comment: Comment
     replies: list["CommentNode"] = field(default_factory=list)
+    # The comment answered, when the depth cap placed this one elsewhere in the tree.
+    replying_to: "CommentNode | None" = None
 
     @property
     def is_placeholder(self):
@@ -88,7 +91,9 @@ def load_thread(site, normalized_url, own_comment_ids=(), sort=Sort.OLDEST):
         return ThreadView(None, [], 0)
     visible = or_(
         Comment.status.in_([CommentStatus.APPROVED, CommentStatus.DELETED]),
-        (Comment.status == CommentStatus.PENDING) & Comment.id.in_(list(own_comment_ids)),
+        # Held comments (spam looks just like pending to its author) only for their author.
+        Comment.status.in_([CommentStatus.PENDING, CommentStatus.SPAM])
+        & Comment.id.in_(list(own_comment_ids)),
     )
     comments = db.session.scalars(
         select(Comment).where(Comment.thread_id == thread.id, visible).order_by(Comment.id)
@@ -134,6 +139,8 @@ def build_tree(comments):
     for comment in comments:
         parent = nodes.get(comment.parent_id)
         (parent.replies if parent else roots).append(nodes[comment.id])
+        if comment.reply_to_id != comment.parent_id:
+            nodes[comment.id].replying_to = nodes.get(comment.reply_to_id)
     for node, opening in walk(roots):
         if not opening:  # children close first, so their pruning is already done
             node.replies = [reply for reply in node.replies if reply.is_shown]
@@ -154,7 +161,7 @@ def walk(roots):
 
 @dataclass
 class NewComment:
-    """What a commenter submitted, already validated by the form."""
+    """What a commenter submitted, already validated by the form and judged by the guard."""
 
     author: str
     text: str
@@ -163,28 +170,47 @@ class NewComment:
     parent_id: int | None = None
     ip_hash: str | None = None
     notify_replies: bool = False
+    submit_key: str | None = None  # one submit, one comment (see find_submitted)
+    spam_reason: str | None = None  # set by the guard: store it as spam, held for review
 
 
-def post_comment(site, normalized_url, title, new):
+def find_submitted(submit_key):
+    """The comment an earlier request with this submit key made, if any."""
+    if not submit_key:
+        return None
+    return db.session.scalar(select(Comment).where(Comment.submit_key == submit_key))
+
+
+def post_comment(site, normalized_url, title, new, max_depth=None):
     """Store a comment (making the thread on its first comment) and bump the version,
-    all in one transaction.
+    all in one transaction: a failure anywhere leaves neither thread nor comment.
 
-    Raises PostRefused when the parent is unknown or in another thread; nothing is
-    written then. Two first posts racing to create the thread: the loser retries once
-    and finds the winner's thread.
+    A reply deeper than max_depth attaches to its deepest allowed ancestor and keeps
+    the comment it answered in reply_to_id. When a comment with the same submit key
+    exists (a double click, a retried request, even one racing this one), that comment
+    is returned and nothing is written. Raises PostRefused when the parent is unknown
+    or in another thread; nothing is written then. Two first posts racing to create
+    the thread: the loser retries once and finds the winner's thread.
     """
+    earlier = find_submitted(new.submit_key)
+    if earlier is not None:
+        return earlier
     try:
-        return _insert_comment(site, normalized_url, title, new)
+        return _insert_comment(site, normalized_url, title, new, max_depth)
     except IntegrityError:
         db.session.rollback()
-        return _insert_comment(site, normalized_url, title, new)
+        # A concurrent identical submit won the unique submit_key: answer with its comment.
+        earlier = find_submitted(new.submit_key)
+        if earlier is not None:
+            return earlier
+        return _insert_comment(site, normalized_url, title, new, max_depth)
 
 
-def _insert_comment(site, normalized_url, title, new):
+def _insert_comment(site, normalized_url, title, new, max_depth):
     thread = find_thread(site, normalized_url)
-    parent = db.session.get(Comment, new.parent_id) if new.parent_id is not None else None
-    if new.parent_id is not None and (parent is None or thread is None
-                                      or parent.thread_id != thread.id):
+    ancestors = _ancestors(new.parent_id) if new.parent_id is not None else []
+    if new.parent_id is not None and (not ancestors or thread is None
+                                      or ancestors[0].thread_id != thread.id):
         db.session.rollback()
         raise PostRefused("The comment you are replying to does not exist.", "parent")
     if thread is None:
@@ -193,14 +219,17 @@ def _insert_comment(site, normalized_url, title, new):
         db.session.flush()
     comment = Comment(
         thread_id=thread.id,
-        parent_id=parent.id if parent else None,
+        parent_id=_attach_point(ancestors, max_depth) if ancestors else None,
+        reply_to_id=new.parent_id,
         author=new.author,
         email=new.email or None,
         website=new.website or None,
         text=new.text,
         html=render_comment(new.text),
-        status=initial_status(site, new.email),
+        status=CommentStatus.SPAM if new.spam_reason else initial_status(site, new.email),
+        spam_reason=new.spam_reason,
         ip_hash=new.ip_hash,
+        submit_key=new.submit_key,
         notify_replies=bool(new.notify_replies and new.email),
     )
     db.session.add(comment)
@@ -211,6 +240,32 @@ def _insert_comment(site, normalized_url, title, new):
     bump_version(thread.id)
     db.session.commit()
     return comment
+
+
+def _ancestors(comment_id, limit=1000):
+    """The comment and its ancestors, nearest first, in one recursive query."""
+    chain = (
+        select(Comment.id, Comment.parent_id, Comment.thread_id, literal(0).label("up"))
+        .where(Comment.id == comment_id)
+        .cte("ancestors", recursive=True)
+    )
+    chain = chain.union_all(
+        select(Comment.id, Comment.parent_id, Comment.thread_id, chain.c.up + 1)
+        .join(chain, Comment.id == chain.c.parent_id)
+        .where(chain.c.up < limit)
+    )
+    return db.session.execute(select(chain).order_by(chain.c.up)).all()
+
+
+def _attach_point(ancestors, max_depth):
+    """Where a reply to ancestors[0] goes: it, or the deepest ancestor that keeps the
+    reply within max_depth levels of nesting (top-level comments are level 0)."""
+    depth = len(ancestors)  # the new reply's level
+    if max_depth is None or depth <= max_depth:
+        return ancestors[0].id
+    if max_depth <= 0:
+        return None
+    return ancestors[depth - max_depth].id
 
 
 def bump_version(thread_id):
@@ -244,5 +299,12 @@ def initial_status(site, email, except_comment_id=None):
     return CommentStatus.APPROVED
 
 
+SITE_KEY = re.compile(r"[A-Za-z0-9_-]{1,32}")  # keys made by new_site_key, or older ones
+
+
 def find_site(key):
+    """The site with this key; None for anything that cannot be a key (PostgreSQL
+    refuses some strings outright, such as ones with NUL)."""
+    if not SITE_KEY.fullmatch(key or ""):
+        return None
     return db.session.scalar(select(Site).where(Site.key == key))

@@ -6,7 +6,11 @@ secret and binds the form to its site, its article URL and the time it was rende
 the view also checks the request's Origin (see views.check_origin).
 """
 
+import hashlib
+import re
 import secrets
+import unicodedata
+from datetime import UTC, datetime
 
 from flask import current_app
 from flask_wtf import FlaskForm
@@ -26,6 +30,42 @@ from wtforms.csrf.core import CSRF
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
 FORM_TOKEN_SALT = "widget.comment-form"
+PARENT_ID = re.compile(r"[0-9]{1,10}")
+MAX_ID = 2**31 - 1  # PostgreSQL's integer
+# Bidirectional overrides and isolates: they let a name or address display as
+# something else than what it is ("Trojan Source"-style spoofing).
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+KEPT_CONTROLS = set("\n\t")
+
+
+def is_forbidden_character(char):
+    """Control characters, lone surrogates and bidi overrides: never part of a name."""
+    return unicodedata.category(char) in ("Cc", "Cs") or char in BIDI_CONTROLS
+
+
+def clean_comment_text(text):
+    """Line breaks as \\n; other control characters (NUL, escape codes, …) dropped, as
+    they are invisible, and PostgreSQL refuses NUL in text."""
+    if not text:
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(char for char in text
+                   if char in KEPT_CONTROLS or unicodedata.category(char) not in ("Cc", "Cs"))
+
+
+def clean_title(title, max_length=300):
+    """An article title from the query string: one line of visible text."""
+    visible = "".join(" " if is_forbidden_character(char) else char for char in title or "")
+    return " ".join(visible.split())[:max_length]
+
+
+def strip_whitespace(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def no_control_characters(form, field):
+    if field.data and any(is_forbidden_character(char) for char in field.data):
+        raise ValidationError("Please remove the control characters from this field.")
 
 
 def _serializer():
@@ -44,8 +84,9 @@ class ThreadFormToken(CSRF):
 
     def validate_csrf_token(self, form, field):
         try:
-            payload = _serializer().loads(
-                field.data or "", max_age=current_app.config["COMMENT_FORM_MAX_AGE"]
+            payload, issued_at = _serializer().loads(
+                field.data or "", max_age=current_app.config["COMMENT_FORM_MAX_AGE"],
+                return_timestamp=True,
             )
         except SignatureExpired:
             raise ValidationError(
@@ -57,29 +98,44 @@ class ThreadFormToken(CSRF):
             ) from None
         if payload.get("t") != self.thread_binding:
             raise ValidationError("This form belongs to another thread. Reload the page.")
+        # For the guard (minimum time to submit) and for one-submit-one-comment.
+        form.token_nonce = payload.get("n")
+        form.token_issued_at = issued_at
 
 
 class CommentForm(FlaskForm):
     class Meta:
         csrf_class = ThreadFormToken
 
-    name = StringField("Name", validators=[DataRequired("Please enter your name."), Length(max=100)])
+    name = StringField(
+        "Name", filters=[strip_whitespace],
+        validators=[DataRequired("Please enter your name."), Length(max=100),
+                    no_control_characters],
+    )
     email = EmailField(
-        "Email (optional)",
+        "Email (optional)", filters=[strip_whitespace],
         validators=[Optional(), Length(max=254), Email("Please enter a valid email address.")],
     )
     website = URLField(
-        "Website (optional)",
-        validators=[Optional(), Length(max=500),
+        "Website (optional)", filters=[strip_whitespace],
+        validators=[Optional(), Length(max=500), no_control_characters,
                     URL(message="Please enter a web address starting with http:// or https://.")],
     )
-    text = TextAreaField("Comment", validators=[DataRequired("Please write a comment.")])
+    text = TextAreaField("Comment", filters=[clean_comment_text],
+                         validators=[DataRequired("Please write a comment.")])
     parent = HiddenField()
     notify = BooleanField("Email me replies")
+    # The honeypot: hidden from people (and screen readers) by the page, so only a bot
+    # that fills in every field it finds puts anything here.
+    subject = StringField("Leave this field empty")
+
+    token_nonce = None
+    token_issued_at = None
 
     def __init__(self, *args, thread_binding, max_length, **kwargs):
         super().__init__(*args, meta={"csrf_context": thread_binding}, **kwargs)
         self.max_length = max_length
+        self.thread_binding = thread_binding
 
     def validate_text(self, field):
         if len(field.data) > self.max_length:
@@ -91,14 +147,42 @@ class CommentForm(FlaskForm):
     def validate_website(self, field):
         if field.data and not field.data.lower().startswith(("http://", "https://")):
             raise ValidationError("Please enter a web address starting with http:// or https://.")
+        if field.data and any(char.isspace() for char in field.data):
+            raise ValidationError("A web address cannot contain spaces.")
 
     def validate_notify(self, field):
         if field.data and not (self.email.data or "").strip():
             raise ValidationError("Enter your email address to get replies by email.")
 
     def validate_parent(self, field):
-        if field.data and not field.data.isdigit():
+        if field.data and self.parent_id is None:
             raise ValidationError("The comment you are replying to does not exist.")
+
+    @property
+    def parent_id(self):
+        """The comment replied to, as a number that fits the database, else None."""
+        raw = self.parent.data or ""
+        if PARENT_ID.fullmatch(raw) and 0 < int(raw) <= MAX_ID:
+            return int(raw)
+        return None
+
+    def form_age(self, now=None):
+        """Seconds since this form was rendered (known once validated)."""
+        if self.token_issued_at is None:
+            return None
+        return ((now or datetime.now(UTC)) - self.token_issued_at).total_seconds()
+
+    def submit_key(self):
+        """One submit, one comment: the rendered form's nonce with what was sent in it.
+
+        The content is part of the key because the inline script reuses one rendered
+        form (and its nonce) for every comment and reply it posts from a page.
+        """
+        if not self.token_nonce:
+            return None
+        parts = [self.thread_binding, self.token_nonce, str(self.parent_id or ""),
+                 self.name.data or "", self.text.data or ""]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 class EditForm(CommentForm):
@@ -110,6 +194,7 @@ class EditForm(CommentForm):
     website = None
     parent = None
     notify = None
+    subject = None
     edit_token = HiddenField()
 
 

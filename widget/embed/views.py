@@ -1,4 +1,5 @@
-"""Thread page and reply endpoint: parse the request, call threads.py, render."""
+"""Thread page and loader scripts: parse the request, call threads.py, render (posting.py
+has the reply endpoint)."""
 
 import re
 
@@ -7,7 +8,6 @@ from flask import (
     abort,
     current_app,
     jsonify,
-    redirect,
     render_template,
     request,
     send_from_directory,
@@ -17,24 +17,16 @@ from flask import (
 
 from .. import editing
 from ..mail.notifications import mail_enabled
-from ..privacy import hash_ip
-from ..threads import (
-    CommentNode,
-    NewComment,
-    PostRefused,
-    Sort,
-    find_site,
-    load_thread,
-    post_comment,
-)
+from ..ratelimit import counts_limit
+from ..threads import Sort, find_site, load_thread
 from ..urls import InvalidURL, normalize_url, origin_of
 from .counts import counts_api
-from .forms import CommentForm, EditForm, LikeForm, ThreadActionForm
-from .own import OWN_COMMENTS_KEPT, own_comment_ids, own_token
+from .forms import CommentForm, EditForm, LikeForm, ThreadActionForm, clean_title
+from .own import OWN_COMMENTS_KEPT, own_comment_ids
 from .refusals import frame_refusals
 
 bp = Blueprint("embed", __name__)
-bp.add_url_rule("/api/counts", view_func=counts_api, methods=["GET", "POST"])
+bp.add_url_rule("/api/counts", view_func=counts_limit(counts_api), methods=["GET", "POST"])
 bp.after_request(frame_refusals)
 
 THEMES = {"light", "dark", "auto"}
@@ -61,7 +53,7 @@ class ThreadRequest:
             ))
         # The article URL as the page gave it: permalinks lead back to exactly that page.
         self.article_url = raw_url.strip().split("#", 1)[0]
-        self.title = request.args.get("title", "")[:300]
+        self.title = clean_title(request.args.get("title", ""))
         self.parent_origin = self._parent_origin()
         theme = request.args.get("theme", "")
         self.theme = theme if theme in THEMES else None
@@ -133,41 +125,6 @@ def thread_page(site_key):
     target = ThreadRequest(site_key)
     reply_to = request.args.get("reply", type=int)
     return _render_thread(target, target.form(), reply_to)
-
-
-@bp.post("/t/<site_key>")
-def post(site_key):
-    target = ThreadRequest(site_key)
-    check_origin(target.site)
-    form = target.form()
-    reply_to = int(form.parent.data) if (form.parent.data or "").isdigit() else None
-    if not form.validate():
-        return _refused(target, form, reply_to, form.errors)
-    new = NewComment(
-        author=form.name.data.strip(),
-        email=(form.email.data or "").strip() or None,
-        website=(form.website.data or "").strip() or None,
-        text=form.text.data,
-        parent_id=reply_to,
-        ip_hash=hash_ip(request.remote_addr),
-        notify_replies=bool(form.notify.data) and mail_enabled(),
-    )
-    try:
-        comment = post_comment(target.site, target.url, target.title, new)
-    except PostRefused as refusal:
-        return _refused(target, form, reply_to, {refusal.field or "form": [refusal.message]},
-                        refusal.status)
-    _remember_own(comment.id)
-    target.own_token = own_token(target.site, [*target.own_ids, comment.id])
-    edit_token = _remember_edit_token(comment)
-    if _wants_json():
-        html = render_template("embed/_posted.html", node=CommentNode(comment), target=target)
-        return jsonify(id=comment.id, status=comment.status.value, html=html,
-                       own=target.own_token, edit_token=edit_token,
-                       editable_until=editing.editable_until(comment).isoformat() + "Z"), 201
-    location = url_for("embed.thread_page", site_key=site_key, **target.carried_args,
-                       _anchor=f"c-{comment.id}")
-    return redirect(location, code=303)
 
 
 def check_origin(site):

@@ -1,0 +1,187 @@
+"""The reply endpoint: rate limits, form, guard, one transaction; and its retry pages.
+
+When a post cannot be taken now (too many posts, the database down or read-only), the
+commenter gets a page that says so and holds their comment in a form, ready to send
+again, instead of a bare error that loses what they typed.
+"""
+
+from dataclasses import dataclass, field
+
+from flask import current_app, jsonify, redirect, render_template, request, url_for
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
+
+from .. import editing, guard
+from ..errors import (
+    DATABASE_RETRY_AFTER,
+    discard_transaction,
+    handle_database_error,
+    handle_http_error,
+    is_database_unavailable,
+    log_database_outage,
+)
+from ..mail.notifications import mail_enabled
+from ..privacy import hash_ip
+from ..ratelimit import post_limit, post_thread_limit, retry_after_seconds
+from ..requestid import request_id
+from ..threads import CommentNode, NewComment, PostRefused, find_site, find_submitted, post_comment
+from ..urls import InvalidURL, normalize_url, origin_of
+from .forms import CommentForm, clean_title
+from .own import own_token
+from .views import (
+    ThreadRequest,
+    _refused,
+    _remember_edit_token,
+    _remember_own,
+    _wants_json,
+    bp,
+    check_origin,
+    thread_page_policy,
+)
+
+HELD_MESSAGE = "Your comment is awaiting moderation."
+UNAVAILABLE_MESSAGE = ("Your comment could not be saved just now: the comment service is "
+                       "having trouble. It is still in the form below; please try again "
+                       "in a minute.")
+
+
+@bp.post("/t/<site_key>")
+@post_limit
+@post_thread_limit
+def post(site_key):
+    target = ThreadRequest(site_key)
+    check_origin(target.site)
+    form = target.form()
+    reply_to = form.parent_id
+    if not form.validate():
+        return _refused(target, form, reply_to, form.errors)
+    new = NewComment(
+        author=form.name.data,
+        email=form.email.data or None,
+        website=form.website.data or None,
+        text=form.text.data,
+        parent_id=reply_to,
+        ip_hash=hash_ip(request.remote_addr),
+        submit_key=form.submit_key(),
+        notify_replies=bool(form.notify.data) and mail_enabled(),
+    )
+    try:
+        comment = find_submitted(new.submit_key)
+        if comment is None:
+            verdict = guard.review(current_app.config, target.site, target.url, new,
+                                   _post_context(form))
+            new.spam_reason = verdict.spam_reason
+            comment = post_comment(target.site, target.url, target.title, new,
+                                   max_depth=current_app.config["MAX_DEPTH"])
+    except PostRefused as refusal:
+        return _refused(target, form, reply_to, {refusal.field or "form": [refusal.message]},
+                        refusal.status)
+    return _posted(target, comment)
+
+
+def _post_context(form):
+    return guard.PostContext(
+        ip=request.remote_addr,
+        user_agent=request.user_agent.string,
+        referrer=request.referrer,
+        form_age=form.form_age(),
+        honeypot=form.subject.data or "",
+    )
+
+
+def _posted(target, comment):
+    """The same answer for a new comment and for a repeat of the submit that made it;
+    a comment held as spam looks exactly like one awaiting moderation."""
+    _remember_own(comment.id)
+    target.own_token = own_token(target.site, [*target.own_ids, comment.id])
+    edit_token = _remember_edit_token(comment)
+    held = comment.status.value in ("pending", "spam")
+    if _wants_json():
+        html = render_template("embed/_posted.html", node=CommentNode(comment), target=target)
+        body = {"id": comment.id, "status": "pending" if held else comment.status.value,
+                "html": html, "own": target.own_token, "edit_token": edit_token,
+                "editable_until": editing.editable_until(comment).isoformat() + "Z"}
+        if held:
+            body["message"] = HELD_MESSAGE
+        return jsonify(body), 201
+    location = url_for("embed.thread_page", site_key=target.site.key, **target.carried_args,
+                       _anchor=f"c-{comment.id}")
+    return redirect(location, code=303)
+
+
+@dataclass
+class SiteRef:
+    key: str
+    allowed_origins: list[str] = field(default_factory=list)
+
+
+CARRIED_ARGS = ("url", "title", "origin", "theme", "lang", "own")
+
+
+@dataclass
+class RetryTarget:
+    """What the form macro needs to post back to a thread, known without the database."""
+
+    site: SiteRef
+    url: str
+    title: str
+
+    @property
+    def binding(self):
+        return f"{self.site.key} {self.url}"
+
+    @property
+    def carried_args(self):
+        """The page options as the request gave them; the thread page checks them again."""
+        return {name: request.args[name] for name in CARRIED_ARGS if request.args.get(name)}
+
+
+@bp.errorhandler(TooManyRequests)
+def too_many_posts(error):
+    if request.endpoint != "embed.post" or _wants_json():
+        return handle_http_error(error)
+    wait = retry_after_seconds()
+    message = f"{error.description} Please wait {wait} seconds" if wait else error.description
+    response = _retry_page(429, "Too many comments",
+                           message + (" and send your comment again." if wait else ""),
+                           site_known=True)
+    return response or handle_http_error(error)
+
+
+@bp.errorhandler(DBAPIError)
+def database_error(error):
+    if request.endpoint != "embed.post" or _wants_json() or not is_database_unavailable(error):
+        return handle_database_error(error)
+    discard_transaction()
+    log_database_outage(error)
+    response = _retry_page(503, "Comment not saved yet", UNAVAILABLE_MESSAGE, site_known=False,
+                           reference=request_id())
+    if response is None:
+        return handle_http_error(ServiceUnavailable(UNAVAILABLE_MESSAGE))
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
+
+
+def _retry_page(status, title, message, site_known, reference=None):
+    """The typed comment in a fresh form (new token) with a message, or None when the
+    request does not name a thread."""
+    site_key = (request.view_args or {}).get("site_key", "")
+    try:
+        url = normalize_url(request.args.get("url", ""))
+    except InvalidURL:
+        return None
+    site = find_site(site_key) if site_known else None
+    target = RetryTarget(SiteRef(site_key, site.allowed_origins if site else []), url,
+                         clean_title(request.args.get("title", "")))
+    form = CommentForm(thread_binding=target.binding,
+                       max_length=current_app.config["COMMENT_MAX_LENGTH"])
+    form.subject.data = ""
+    response = current_app.make_response((render_template(
+        "embed/retry.html", title=title, message=message, form=form, target=target,
+        reference=reference,
+    ), status))
+    # Shown inside the site's iframe; without the database, trust the article's origin.
+    response.headers["Content-Security-Policy"] = thread_page_policy(
+        site or SiteRef(site_key, [origin_of(url)])
+    )
+    return response

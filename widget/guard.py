@@ -1,0 +1,103 @@
+"""The guard: one place decides whether a new comment is refused, held as spam, or let through.
+
+Refusals are for mistakes an honest commenter can fix (too many links): they raise
+PostRefused with a message beside the field. Traps are for what only bots and spammers
+do (a filled honeypot, a form sent faster than anyone types, a blocked word, a "spam"
+from the spam check): the comment is stored with status spam for an admin to review,
+and the commenter sees the same "awaiting moderation" as for any held comment, so a
+spammer learns nothing. (Bans, when the admin side adds them, belong here too.)
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .markup import count_links, render_comment
+from .spam import Submission, check_submission
+from .threads import PostRefused
+from .urls import origin_of
+
+
+@dataclass
+class PostContext:
+    """Facts about the request a post arrived in, gathered by the view."""
+
+    ip: str | None = None
+    user_agent: str | None = None
+    referrer: str | None = None
+    form_age: float | None = None  # seconds since the form was rendered
+    honeypot: str = ""
+
+
+@dataclass
+class Verdict:
+    spam_reason: str | None = None
+
+    @property
+    def held(self):
+        return self.spam_reason is not None
+
+
+def review(config, site, article_url, new, context):
+    """Judge a validated comment; raise PostRefused or return a Verdict."""
+    max_links = site.max_links if site.max_links is not None else int(config["MAX_LINKS"])
+    links = links_in(new.text)
+    if links > max_links:
+        message = ("Links are not allowed in comments here." if max_links == 0 else
+                   f"Your comment has {links} links; at most {max_links} are allowed.")
+        raise PostRefused(message, "text")
+
+    if context.honeypot.strip():
+        return Verdict("honeypot field filled in")
+    minimum = float(config["COMMENT_MIN_SECONDS"])
+    if context.form_age is not None and context.form_age < minimum:
+        return Verdict(f"sent {context.form_age:.1f} s after the form was shown")
+    word = first_blocked_word(blocked_words(config, site),
+                              [new.author, new.text, new.email or "", new.website or ""])
+    if word:
+        return Verdict(f"blocked word: {word}"[:200])
+    submission = Submission(
+        author=new.author, text=new.text, email=new.email, website=new.website,
+        article_url=article_url, site_url=origin_of(article_url),
+        ip=context.ip, user_agent=context.user_agent, referrer=context.referrer,
+    )
+    if check_submission(submission):
+        return Verdict("spam check")
+    return Verdict()
+
+
+LINK_ELEMENT = re.compile(r"<a\b[^>]*>.*?</a>", re.S)
+BARE_URL = re.compile(r"(?i)\b(?:https?://|www\.)")
+
+
+def links_in(text):
+    """Links a comment shows: the ones rendered as links, plus addresses a reader could
+    copy that the linkifier left as text (an unknown top-level domain, say)."""
+    html = render_comment(text)
+    return count_links(html) + len(BARE_URL.findall(LINK_ELEMENT.sub(" ", html)))
+
+
+def blocked_words(config, site):
+    """The global list (a list, or text separated by commas or new lines) and the site's."""
+    configured = config.get("BLOCKED_WORDS") or []
+    if isinstance(configured, str):
+        configured = re.split(r"[,\n]", configured)
+    words = [*configured, *(site.blocked_words or [])]
+    return [word.strip() for word in words if word and word.strip()]
+
+
+def _fold(text):
+    """Compare text as a reader sees it: compatibility forms (ｆｕｌｌ-width, ligatures)
+    and case folded, invisible format characters dropped."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(char for char in folded if unicodedata.category(char) != "Cf")
+
+
+def first_blocked_word(words, texts):
+    """The first blocked word or phrase found as a whole word in any of the texts."""
+    haystacks = [_fold(text) for text in texts if text]
+    for word in words:
+        pattern = re.compile(r"(?<!\w)" + re.escape(_fold(word)) + r"(?!\w)")
+        if any(pattern.search(haystack) for haystack in haystacks):
+            return word
+    return None
