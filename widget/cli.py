@@ -5,6 +5,7 @@ import json
 import click
 from flask.cli import AppGroup
 
+from .abuse_cli import commenter_cli, site_rules_command
 from .extensions import db
 from .likes import set_likes_enabled
 from .sites import all_sites, create_site, embed_snippet, parse_origins
@@ -77,6 +78,10 @@ def demo_command(origins):
     click.echo("The demo site exists.")
 
 
+sites_cli.add_command(site_rules_command)
+
+
 def init_app(app):
     app.cli.add_command(sites_cli)
+    app.cli.add_command(commenter_cli)
     app.cli.add_command(demo_command)

@@ -1,0 +1,63 @@
+"""Command line for privacy requests (`commenter export|erase`) and spam rules (`sites rules`)."""
+
+import json
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from .commenters import erase_commenter, export_commenter
+from .extensions import db
+from .models import Site
+
+commenter_cli = AppGroup("commenter", help="Export or erase what is stored about a commenter.")
+
+
+@commenter_cli.command("export")
+@click.argument("email")
+def export_command(email):
+    """Print, as JSON, every comment made with EMAIL (for a data access request)."""
+    click.echo(json.dumps(export_commenter(email), indent=2, ensure_ascii=False))
+
+
+@commenter_cli.command("erase")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase_command(email, yes):
+    """Erase every comment made with EMAIL; comments others replied to stay as "[deleted]"."""
+    count = len(export_commenter(email)["comments"])
+    if count == 0:
+        click.echo(f"No comments are stored with {email}.")
+        return
+    if not yes:
+        click.confirm(f"Erase {count} comment(s) made with {email}?", abort=True)
+    erasure = erase_commenter(email)
+    click.echo(f"Erased {erasure.total} comment(s) made with {email}: {erasure.removed} "
+               f"removed, {erasure.kept_as_deleted} kept as “[deleted]” because others "
+               "replied to them.")
+
+
+@click.command("rules")
+@click.argument("site_key")
+@click.option("--block", "block", multiple=True, help="Hold comments containing this word "
+              "or phrase as spam (repeat for several).")
+@click.option("--unblock", "unblock", multiple=True, help="Remove a blocked word.")
+@click.option("--max-links", type=click.IntRange(min=0), help="Most links one comment may have.")
+@click.option("--default-max-links", is_flag=True,
+              help="Use the global WIDGET_MAX_LINKS again.")
+def site_rules_command(site_key, block, unblock, max_links, default_max_links):
+    """Show or change a site's spam rules: blocked words and links per comment."""
+    site = db.session.scalar(select(Site).where(Site.key == site_key))
+    if site is None:
+        raise click.BadParameter(f"no site has the key {site_key}", param_hint="SITE_KEY")
+    words = [word for word in site.blocked_words or [] if word not in unblock]
+    words += [word.strip() for word in block if word.strip() and word.strip() not in words]
+    site.blocked_words = words
+    if max_links is not None:
+        site.max_links = max_links
+    if default_max_links:
+        site.max_links = None
+    db.session.commit()
+    limit = "the default" if site.max_links is None else site.max_links
+    click.echo(f"Blocked words: {', '.join(site.blocked_words) or '(none)'}")
+    click.echo(f"Links per comment: {limit}")

@@ -1,0 +1,106 @@
+"""A commenter's rights over their data: export everything kept about them, or erase it.
+
+Commenters are known only by the email they gave (optional), so that is what both
+requests go by, matched without regard to case.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, func, select, update
+
+from .extensions import db
+from .models import Comment, CommentStatus, Site, Thread
+
+
+def comments_by_email(email):
+    wanted = (email or "").strip().lower()
+    return db.session.scalars(
+        select(Comment).where(func.lower(Comment.email) == wanted).order_by(Comment.id)
+    ).all()
+
+
+def export_commenter(email):
+    """Everything stored with this email, as plain data for JSON."""
+    rows = db.session.execute(
+        select(Comment, Thread, Site)
+        .join(Thread, Comment.thread_id == Thread.id)
+        .join(Site, Thread.site_id == Site.id)
+        .where(Comment.id.in_([comment.id for comment in comments_by_email(email)]))
+        .order_by(Comment.id)
+    ).all()
+    return {
+        "email": email,
+        "comments": [
+            {
+                "id": comment.id,
+                "site": site.key,
+                "site_name": site.name,
+                "article_url": thread.url,
+                "article_title": thread.title,
+                "parent_id": comment.parent_id,
+                "reply_to_id": comment.reply_to_id,
+                "author": comment.author,
+                "email": comment.email,
+                "website": comment.website,
+                "text": comment.text,
+                "status": comment.status.value,
+                "created_at": _iso(comment.created_at),
+                "edited_at": _iso(comment.edited_at),
+            }
+            for comment, thread, site in rows
+        ],
+    }
+
+
+def _iso(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+@dataclass
+class Erasure:
+    removed: int = 0  # rows deleted outright
+    kept_as_deleted: int = 0  # emptied "[deleted]" placeholders that others replied to
+
+    @property
+    def total(self):
+        return self.removed + self.kept_as_deleted
+
+
+def erase_commenter(email):
+    """Erase every comment made with this email, keeping the shape of the threads.
+
+    A comment that has replies becomes an empty "[deleted]" placeholder (no author,
+    email, website, text or IP hash), so the replies keep their place; one without
+    replies is deleted. Newest first, so a commenter's own reply chain goes entirely.
+    One transaction: all or nothing.
+    """
+    erasure = Erasure()
+    comments = sorted(comments_by_email(email), key=lambda comment: comment.id, reverse=True)
+    for comment in comments:
+        has_replies = db.session.scalar(select(exists().where(Comment.parent_id == comment.id)))
+        if has_replies:
+            _empty(comment)
+            erasure.kept_as_deleted += 1
+        else:
+            db.session.delete(comment)
+            erasure.removed += 1
+        db.session.flush()
+    thread_ids = {comment.thread_id for comment in comments}
+    if thread_ids:
+        db.session.execute(
+            update(Thread).where(Thread.id.in_(thread_ids)).values(version=Thread.version + 1)
+        )
+    db.session.commit()
+    return erasure
+
+
+def _empty(comment):
+    comment.status = CommentStatus.DELETED
+    comment.author = ""
+    comment.email = None
+    comment.website = None
+    comment.text = ""
+    comment.html = ""
+    comment.ip_hash = None
+    comment.spam_reason = None
+    comment.submit_key = None
