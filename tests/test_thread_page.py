@@ -151,7 +151,7 @@ def test_tree_is_built_whatever_the_order():
     from widget.threads import build_tree, walk
 
     def comment(id_, parent_id, status="approved"):
-        return SimpleNamespace(id=id_, parent_id=parent_id, status=status)
+        return SimpleNamespace(id=id_, parent_id=parent_id, reply_to_id=parent_id, status=status)
 
     # a reply listed before its parent (as imports may store them), a deleted leaf
     roots = build_tree([comment(5, 9), comment(9, None), comment(3, None, "deleted"),
