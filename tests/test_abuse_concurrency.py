@@ -15,8 +15,8 @@ from widget.models import Comment, IpSalt, Thread
 from .abuse_helpers import JSON, LiveServer, comment_fields, live_app, thread_path
 from .conftest import form_token
 
-CLIENTS = 10
-POSTS_EACH = 6
+CLIENTS = 8
+POSTS_EACH = 5
 
 
 def test_parallel_clients_posting_to_one_new_thread(app, database, site, tmp_path, caplog):

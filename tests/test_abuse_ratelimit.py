@@ -11,10 +11,10 @@ from widget import create_app
 from widget.clients import client_network
 from widget.extensions import csrf, db
 from widget.models import Comment
-from widget.ratelimit import counts_limit, login_limit
+from widget.ratelimit import login_limit
 
 from .abuse_helpers import JSON, comment_fields, fresh_token, post, post_new, thread_path
-from .conftest import BASE_CONFIG, make_site
+from .conftest import ARTICLE, BASE_CONFIG, make_site
 
 REDIS_URL = os.environ.get("WIDGET_TEST_REDIS_URL")
 OTHER_ARTICLE = "https://blog.example.com/posts/other"
@@ -142,36 +142,43 @@ def test_limits_can_be_switched_off(client, site):
         assert post_new(client, site.key, f"c{number}").status_code == 303
 
 
-def limited_app(config, tmp_path):
-    """An app with a counts-like and a login-like view using the exported limits."""
-    app = create_app({**BASE_CONFIG, **config}, instance_path=str(tmp_path))
-    extra = Blueprint("limits_demo", __name__)
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True,
+                                         "RATELIMIT_COUNTS": "3 per minute"}])
+def test_the_counts_api_is_limited_per_network(client, site):
+    def counts(ip="127.0.0.1", method="get"):
+        return getattr(client, method)("/api/counts", query_string={"site": site.key,
+                                                                    "url": ARTICLE},
+                                       environ_base={"REMOTE_ADDR": ip})
 
-    @extra.get("/api/demo-counts")
-    @counts_limit
-    def counts():
-        return {"counts": {}}
+    assert [counts().status_code for _ in range(2)] == [200, 200]
+    assert counts(method="post").status_code == 200  # the POST form counts too
+    limited = counts()
+    assert limited.status_code == 429
+    assert limited.json["error"] == "Too many requests"
+    assert limited.json["message"].startswith("Too many requests from your network. Please wait")
+    assert int(limited.headers["Retry-After"]) > 0
+    assert counts(ip="192.0.2.1").status_code == 200  # another network
+    assert client.get(thread_path(site.key)).status_code == 200  # readers still read
 
-    @extra.route("/demo-login", methods=["GET", "POST"])
+
+def test_the_login_limit_is_ready_for_the_admin_sign_in(tmp_path):
+    """The admin side is not built yet: a stand-in sign-in view wears the decorator."""
+    app = create_app({**BASE_CONFIG, "RATELIMIT_ENABLED": True,
+                      "RATELIMIT_LOGIN": "1 per minute", "SQLALCHEMY_DATABASE_URI": "sqlite://"},
+                     instance_path=str(tmp_path))
+    stand_in = Blueprint("login_stand_in", __name__)
+
+    @stand_in.route("/stand-in-login", methods=["GET", "POST"])
     @login_limit
     def login():
         return "ok"
 
-    csrf.exempt(extra)  # a stand-in for the admin's form, which has its own CSRF token
-    app.register_blueprint(extra)
-    return app
-
-
-def test_counts_and_login_limits_are_ready_for_their_endpoints(tmp_path):
-    app = limited_app({"RATELIMIT_ENABLED": True, "RATELIMIT_COUNTS": "2 per minute",
-                       "RATELIMIT_LOGIN": "1 per minute",
-                       "SQLALCHEMY_DATABASE_URI": "sqlite://"}, tmp_path)
+    csrf.exempt(stand_in)  # the real form will carry flask-wtf's token
+    app.register_blueprint(stand_in)
     client = app.test_client()
-    assert [client.get("/api/demo-counts").status_code for _ in range(3)] == [200, 200, 429]
-    limited = client.get("/api/demo-counts")
-    assert limited.is_json and "Retry-After" in limited.headers
-    assert [client.post("/demo-login").status_code for _ in range(2)] == [200, 429]
-    assert client.get("/demo-login").status_code == 200  # only attempts are counted
+    assert [client.post("/stand-in-login").status_code for _ in range(2)] == [200, 429]
+    assert "Too many sign-in attempts." in client.post("/stand-in-login").text
+    assert client.get("/stand-in-login").status_code == 200  # only attempts are counted
 
 
 # --- Redis: the limits every worker and machine share ---------------------------------

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 import pytest
 from sqlalchemy import select
 
+from widget import create_app
 from widget.extensions import db
 from widget.models import Comment, CommentStatus
 
@@ -20,7 +21,7 @@ from .abuse_helpers import (
     post_new,
     thread_path,
 )
-from .conftest import make_site
+from .conftest import BASE_CONFIG, make_site
 
 
 def only_comment():
@@ -229,10 +230,6 @@ def akismet_config(akismet):
 
 @pytest.fixture
 def checked_client(database, akismet_config, tmp_path):
-    from widget import create_app
-
-    from .conftest import BASE_CONFIG
-
     app = create_app({**BASE_CONFIG, **database, **akismet_config}, instance_path=str(tmp_path))
     with app.app_context():
         yield app.test_client()
@@ -287,10 +284,6 @@ def test_a_wrong_key_or_unreachable_service_is_logged(checked_client, caplog):
 
 
 def test_a_spam_check_of_your_own_can_be_plugged_in(database, tmp_path):
-    from widget import create_app
-
-    from .conftest import BASE_CONFIG
-
     app = create_app({**BASE_CONFIG, **database,
                       "SPAM_CHECK": "tests.test_abuse_spam:ShoutingIsSpam"},
                      instance_path=str(tmp_path))

@@ -7,6 +7,7 @@ a longer hunt (e.g. before a release).
 
 import os
 import re
+from collections import Counter
 from urllib.parse import quote
 
 import pytest
@@ -166,6 +167,30 @@ def test_fuzzed_raw_bodies_never_crash(client, site):
         assert response.status_code not in (201, 303)  # no valid token, no comment
 
     send_anything()
+
+
+def test_fuzzed_counts_requests_never_crash(client, site):
+    answered = Counter()
+
+    @FUZZ
+    @given(site_key=st.one_of(st.none(), st.none(), any_text, nasty),
+           urls=st.lists(st.one_of(st.just(ARTICLE), st.just(ARTICLE + "?p=2"), query_value),
+                         max_size=5),
+           method=st.sampled_from(["get", "post"]))
+    def ask_anything(site_key, urls, method):
+        fields = {"site": site.key if site_key is None else site_key, "url": urls}
+        if method == "get":
+            response = client.get("/api/counts", query_string=fields)
+        else:
+            response = client.post("/api/counts", data=fields)
+        assert_answer_is_clean(response)
+        assert response.is_json
+        answered[response.status_code] += 1
+        if response.status_code == 200:
+            assert set(response.json["counts"]) == set(urls)
+
+    ask_anything()
+    assert answered[200], "no example reached the counting"
 
 
 @pytest.mark.parametrize("app_config", [{"MAX_CONTENT_LENGTH": 64 * 1024}])

@@ -7,12 +7,14 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import func, select, text
 
+from widget import create_app
+from widget.commenters import erase_commenter
 from widget.extensions import db
 from widget.models import Comment, CommentStatus, IpSalt, Thread
 from widget.privacy import SECONDS_PER_DAY, current_period, hash_ip, ip_hashes
 
 from .abuse_helpers import JSON, comment_fields, fresh_token, post, post_new, thread_path
-from .conftest import ARTICLE, make_comment, make_site, make_thread
+from .conftest import ARTICLE, BASE_CONFIG, make_comment, make_thread
 
 SEEDED_EMAIL = "seeded.secret@example.org"
 DAY = SECONDS_PER_DAY
@@ -49,10 +51,6 @@ def test_salts_are_random_and_kept_in_the_database(app):
 
 def test_a_new_database_makes_a_new_salt(database, tmp_path):
     """Salts are per installation, not derived from the code or the secret alone."""
-    from widget import create_app
-
-    from .conftest import BASE_CONFIG
-
     hashes = []
     for name in ("one", "two"):
         app = create_app({**BASE_CONFIG, **database}, instance_path=str(tmp_path / name))
@@ -204,8 +202,6 @@ def test_an_erased_reply_to_target_keeps_its_link_as_deleted(client, site):
     answered = make_comment(thread, "deep", author="Dee", email="dee@example.org")
     make_comment(thread, "answer", author="Cap", reply_to_id=answered.id)
     make_comment(thread, "keeps Dee's comment a placeholder", parent=answered)
-    from widget.commenters import erase_commenter
-
     erase_commenter("dee@example.org")
     page = client.get(thread_path(site.key)).text
     assert f'href="#c-{answered.id}">in reply to a deleted comment</a>' in page
