@@ -6,7 +6,12 @@ Unexpected errors and database outages are logged with the request id that the p
 
 from flask import current_app, jsonify, make_response, render_template, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    ServiceUnavailable,
+    TooManyRequests,
+)
 
 from .extensions import db
 from .ratelimit import retry_after_seconds
@@ -67,7 +72,9 @@ def too_large_message():
 
 def too_many_message(description):
     wait = retry_after_seconds()
-    reason = description if description and not description[0].isdigit() else TITLES[429] + "."
+    # Our limits say why; Werkzeug's default and Flask-Limiter's ("10 per 1 minute") do not.
+    generic = not description or description == TooManyRequests.description or description[0].isdigit()
+    reason = TITLES[429] + "." if generic else description
     if wait:
         return f"{reason} Please wait {wait} seconds and try again."
     return f"{reason} Please wait a moment and try again."
