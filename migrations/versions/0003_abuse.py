@@ -4,8 +4,8 @@ One submit, one comment (comment.submit_key, unique); the comment a capped reply
 answered (comment.reply_to_id); why a comment was held (comment.spam_reason); each
 site's blocked words and links limit; rotating salts for IP hashes (ip_salt).
 
-Revision ID: 0002_abuse
-Revises: 0001
+Revision ID: 0003_abuse
+Revises: 0002_commenter
 Create Date: 2026-11-25 15:12:30.723069
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0002_abuse'
-down_revision = '0001'
+revision = '0003_abuse'
+down_revision = '0002_commenter'
 branch_labels = None
 depends_on = None
 
