@@ -173,15 +173,17 @@ class CommentForm(FlaskForm):
         return ((now or datetime.now(UTC)) - self.token_issued_at).total_seconds()
 
     def submit_key(self):
-        """One submit, one comment: the rendered form's nonce with what was sent in it.
+        """One submit, one comment: the rendered form's nonce with everything sent in it.
 
-        The content is part of the key because the inline script reuses one rendered
-        form (and its nonce) for every comment and reply it posts from a page.
+        What was sent is part of the key because the inline script reuses one rendered
+        form (and its nonce) for every comment and reply it posts from a page; a double
+        click or a retried request sends the very same fields.
         """
         if not self.token_nonce:
             return None
         parts = [self.thread_binding, self.token_nonce, str(self.parent_id or ""),
-                 self.name.data or "", self.text.data or ""]
+                 self.name.data or "", self.email.data or "", self.website.data or "",
+                 str(bool(self.notify.data)), self.text.data or ""]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
