@@ -3,7 +3,7 @@
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 import pytest
 from sqlalchemy import select
@@ -21,7 +21,7 @@ from .abuse_helpers import (
     post_new,
     thread_path,
 )
-from .conftest import BASE_CONFIG, make_site
+from .conftest import ARTICLE, BASE_CONFIG, make_site
 
 
 def only_comment():
@@ -304,3 +304,39 @@ class ShoutingIsSpam:
 
     def is_spam(self, submission):
         return submission.text.isupper()
+
+
+# --- edits follow the same rules -----------------------------------------------------------
+
+def edit_own(client, site_key, posted, text):
+    token = fresh_token(client, site_key)
+    return client.post(f"/t/{site_key}/c/{posted['id']}/edit?url={quote(ARTICLE, safe='')}",
+                       data={"csrf_token": token, "edit_token": posted["edit_token"],
+                             "text": text}, headers=JSON)
+
+
+def test_an_edit_cannot_add_more_links_than_a_new_comment_may_have(client, site):
+    posted = post_new(client, site.key, "harmless", headers=JSON).json
+    response = edit_own(client, site.key, posted, " ".join(f"https://s{n}.example" for n in range(4)))
+    assert response.status_code == 422
+    assert response.json["errors"] == {"text": ["Your comment has 4 links; at most 3 are allowed."]}
+    assert only_comment().text == "harmless"
+
+
+@pytest.mark.parametrize("app_config", [{"BLOCKED_WORDS": ["casino"]}])
+def test_an_edit_with_a_blocked_word_is_held_like_a_new_comment(client, site):
+    posted = post_new(client, site.key, "harmless", headers=JSON).json
+    response = edit_own(client, site.key, posted, "now visit the casino")
+    assert response.status_code == 200 and response.json["status"] == "pending"
+    comment = only_comment()
+    assert comment.status == CommentStatus.SPAM and comment.spam_reason == "blocked word: casino"
+    assert "casino" not in client.application.test_client().get(thread_path(site.key)).text
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True,
+                                         "RATELIMIT_POST": "2 per minute",
+                                         "RATELIMIT_POST_THREAD": "10 per minute"}])
+def test_edits_share_the_networks_posting_budget(client, site):
+    posted = post_new(client, site.key, "first", headers=JSON).json
+    assert edit_own(client, site.key, posted, "first, fixed").status_code == 200
+    assert edit_own(client, site.key, posted, "first, fixed again").status_code == 429

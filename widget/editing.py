@@ -74,15 +74,19 @@ def _token_names(comment, token):
             and payload.get("t") == comment.created_at.isoformat())
 
 
-def edit_comment(site, comment, text):
-    """Store the new text, sanitized again, marked edited and moderated again.
+def edit_comment(site, comment, text, spam_reason=None):
+    """Store the new text, sanitized again, marked edited and moderated again (held as
+    spam when the guard says so, see guard.review_edit).
 
     The caller has already run the same form checks as for a new comment.
     """
     comment.text = text
     comment.html = render_comment(text)
     comment.edited_at = utcnow()
-    if comment.status == CommentStatus.APPROVED:
+    if spam_reason:
+        comment.status = CommentStatus.SPAM
+        comment.spam_reason = spam_reason
+    elif comment.status == CommentStatus.APPROVED:
         comment.status = initial_status(site, comment.email, except_comment_id=comment.id)
     comment_edited.send(comment)
     bump_version(comment.thread_id)

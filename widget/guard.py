@@ -40,22 +40,16 @@ class Verdict:
 
 def review(config, site, article_url, new, context):
     """Judge a validated comment; raise PostRefused or return a Verdict."""
-    max_links = site.max_links if site.max_links is not None else int(config["MAX_LINKS"])
-    links = links_in(new.text)
-    if links > max_links:
-        message = ("Links are not allowed in comments here." if max_links == 0 else
-                   f"Your comment has {links} links; at most {max_links} are allowed.")
-        raise PostRefused(message, "text")
-
+    check_links(config, site, new.text)
     if context.honeypot.strip():
         return Verdict("honeypot field filled in")
     minimum = float(config["COMMENT_MIN_SECONDS"])
     if context.form_age is not None and context.form_age < minimum:
         return Verdict(f"sent {context.form_age:.1f} s after the form was shown")
-    word = first_blocked_word(blocked_words(config, site),
-                              [new.author, new.text, new.email or "", new.website or ""])
-    if word:
-        return Verdict(f"blocked word: {word}"[:200])
+    verdict = check_words(config, site, [new.author, new.text, new.email or "",
+                                         new.website or ""])
+    if verdict.held:
+        return verdict
     submission = Submission(
         author=new.author, text=new.text, email=new.email, website=new.website,
         article_url=article_url, site_url=origin_of(article_url),
@@ -64,6 +58,28 @@ def review(config, site, article_url, new, context):
     if check_submission(submission):
         return Verdict("spam check")
     return Verdict()
+
+
+def review_edit(config, site, text):
+    """Judge an author's edit by the rules of the text: the links limit (PostRefused)
+    and blocked words (a Verdict to hold it), so an edit cannot carry what a new
+    comment may not."""
+    check_links(config, site, text)
+    return check_words(config, site, [text])
+
+
+def check_links(config, site, text):
+    max_links = site.max_links if site.max_links is not None else int(config["MAX_LINKS"])
+    links = links_in(text)
+    if links > max_links:
+        message = ("Links are not allowed in comments here." if max_links == 0 else
+                   f"Your comment has {links} links; at most {max_links} are allowed.")
+        raise PostRefused(message, "text")
+
+
+def check_words(config, site, texts):
+    word = first_blocked_word(blocked_words(config, site), texts)
+    return Verdict(f"blocked word: {word}"[:200] if word else None)
 
 
 LINK_ELEMENT = re.compile(r"<a\b[^>]*>.*?</a>", re.S)

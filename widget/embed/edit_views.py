@@ -1,7 +1,8 @@
 """Authors editing or deleting their own comment, with the token from when they posted."""
 
-from flask import abort, jsonify, redirect, render_template, request, session
+from flask import abort, current_app, jsonify, redirect, render_template, request, session
 
+from .. import guard
 from ..extensions import db
 from ..models import Comment
 from ..editing import (
@@ -12,7 +13,8 @@ from ..editing import (
     editable_until,
     has_visible_replies,
 )
-from ..threads import CommentNode
+from ..ratelimit import post_limit
+from ..threads import CommentNode, PostRefused
 from .views import ThreadRequest, _wants_json, bp, check_origin
 
 EDIT_TOKEN_HEADER = "X-Edit-Token"
@@ -44,19 +46,28 @@ def edit_page(site_key, comment_id):
 
 
 @bp.post("/t/<site_key>/c/<int:comment_id>/edit")
+@post_limit  # edits share the network's posting budget
 def edit(site_key, comment_id):
     target = ThreadRequest(site_key)
     check_origin(target.site)
     comment = _own_comment(target, comment_id)
     form = target.edit_form()
-    if not form.validate():
+    verdict = None
+    if form.validate():
+        try:
+            verdict = guard.review_edit(current_app.config, target.site, form.text.data)
+        except PostRefused as refusal:
+            form.text.errors = [refusal.message]
+    if verdict is None:
         if _wants_json():
             return jsonify(message="The comment was not changed.", errors=form.errors), 422
         return _render_edit(target, comment, form), 422
-    edit_comment(target.site, comment, form.text.data)
+    edit_comment(target.site, comment, form.text.data, spam_reason=verdict.spam_reason)
     if _wants_json():
         html = render_template("embed/_posted.html", node=CommentNode(comment), target=target)
-        return jsonify(id=comment.id, status=comment.status.value, html=html)
+        # held as spam looks like any comment awaiting moderation (see guard.py)
+        status = "pending" if verdict.held else comment.status.value
+        return jsonify(id=comment.id, status=status, html=html)
     return redirect(target.page_url(_anchor=f"c-{comment.id}"), code=303)
 
 
