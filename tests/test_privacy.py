@@ -10,7 +10,15 @@ from sqlalchemy import func, select, text
 from widget import create_app
 from widget.commenters import erase_commenter
 from widget.extensions import db
-from widget.models import Comment, CommentStatus, IpSalt, Thread
+from widget.models import (
+    Comment,
+    CommentStatus,
+    IpSalt,
+    MailAddress,
+    OutboxMessage,
+    Thread,
+    utcnow,
+)
 from widget.privacy import SECONDS_PER_DAY, current_period, hash_ip, ip_hashes
 
 from .abuse_helpers import JSON, comment_fields, fresh_token, post, post_new, thread_path
@@ -156,7 +164,9 @@ def test_export_prints_everything_stored_with_that_email(runner, conversation, s
 
 def test_export_of_an_unknown_email_is_empty(runner, site):
     result = runner.invoke(args=["commenter", "export", "nobody@example.org"])
-    assert json.loads(result.output) == {"email": "nobody@example.org", "comments": []}
+    assert json.loads(result.output) == {"email": "nobody@example.org", "comments": [],
+                                         "reply_notifications": None,
+                                         "emails_queued_or_sent": 0}
 
 
 def test_erase_keeps_the_thread_shape(runner, client, conversation, site):
@@ -193,7 +203,7 @@ def test_erase_asks_first(runner, conversation):
 
 def test_erase_of_an_unknown_email_changes_nothing(runner, conversation):
     result = runner.invoke(args=["commenter", "erase", "nobody@example.org", "--yes"])
-    assert "No comments are stored with nobody@example.org." in result.output
+    assert "Nothing is stored with nobody@example.org." in result.output
     assert db.session.scalar(select(func.count(Comment.id))) == 6
 
 
@@ -205,3 +215,19 @@ def test_an_erased_reply_to_target_keeps_its_link_as_deleted(client, site):
     erase_commenter("dee@example.org")
     page = client.get(thread_path(site.key)).text
     assert f'href="#c-{answered.id}">in reply to a deleted comment</a>' in page
+
+
+def test_export_and_erase_cover_the_mail_kept_for_the_address(runner, conversation):
+    db.session.add(MailAddress(email="ann@example.org", confirmed_at=utcnow()))
+    db.session.add(OutboxMessage(kind="reply", recipient="Ann@example.org", subject="Re",
+                                 body="Bob answered"))
+    db.session.add(OutboxMessage(kind="reply", recipient="bob@example.org", subject="Re",
+                                 body="Ann answered"))
+    db.session.commit()
+    exported = json.loads(runner.invoke(args=["commenter", "export", "ann@example.org"]).output)
+    assert exported["reply_notifications"]["confirmed_at"].endswith("Z")
+    assert exported["emails_queued_or_sent"] == 1
+    runner.invoke(args=["commenter", "erase", "ann@example.org", "--yes"])
+    db.session.expire_all()
+    assert db.session.scalars(select(MailAddress.email)).all() == []
+    assert db.session.scalars(select(OutboxMessage.recipient)).all() == ["bob@example.org"]

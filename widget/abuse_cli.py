@@ -25,9 +25,10 @@ def export_command(email):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def erase_command(email, yes):
     """Erase every comment made with EMAIL; comments others replied to stay as "[deleted]"."""
-    count = len(export_commenter(email)["comments"])
-    if count == 0:
-        click.echo(f"No comments are stored with {email}.")
+    stored = export_commenter(email)
+    count = len(stored["comments"])
+    if count == 0 and not stored["reply_notifications"] and not stored["emails_queued_or_sent"]:
+        click.echo(f"Nothing is stored with {email}.")
         return
     if not yes:
         click.confirm(f"Erase {count} comment(s) made with {email}?", abort=True)

@@ -6,16 +6,19 @@ requests go by, matched without regard to case.
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import delete, exists, func, select, update
 
 from .extensions import db
-from .models import Comment, CommentStatus, Site, Thread
+from .models import Comment, CommentStatus, MailAddress, OutboxMessage, Site, Thread
+
+
+def _folded(email):
+    return (email or "").strip().lower()
 
 
 def comments_by_email(email):
-    wanted = (email or "").strip().lower()
     return db.session.scalars(
-        select(Comment).where(func.lower(Comment.email) == wanted).order_by(Comment.id)
+        select(Comment).where(func.lower(Comment.email) == _folded(email)).order_by(Comment.id)
     ).all()
 
 
@@ -28,8 +31,17 @@ def export_commenter(email):
         .where(Comment.id.in_([comment.id for comment in comments_by_email(email)]))
         .order_by(Comment.id)
     ).all()
+    address = db.session.scalar(
+        select(MailAddress).where(MailAddress.email == _folded(email)))
     return {
         "email": email,
+        "reply_notifications": None if address is None else {
+            "confirmed_at": _iso(address.confirmed_at),
+            "confirmation_sent_at": _iso(address.confirmation_sent_at),
+        },
+        "emails_queued_or_sent": db.session.scalar(
+            select(func.count(OutboxMessage.id))
+            .where(func.lower(OutboxMessage.recipient) == _folded(email))),
         "comments": [
             {
                 "id": comment.id,
@@ -85,6 +97,10 @@ def erase_commenter(email):
             db.session.delete(comment)
             erasure.removed += 1
         db.session.flush()
+    # The address's notification state and the mails kept for it (they hold the address).
+    db.session.execute(delete(MailAddress).where(MailAddress.email == _folded(email)))
+    db.session.execute(delete(OutboxMessage)
+                       .where(func.lower(OutboxMessage.recipient) == _folded(email)))
     thread_ids = {comment.thread_id for comment in comments}
     if thread_ids:
         db.session.execute(
