@@ -228,6 +228,9 @@ def akismet_config(akismet):
             "AKISMET_TIMEOUT": 1.0}
 
 
+SQLITE_ONLY = pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # HTTP, not SQL
+
+
 @pytest.fixture
 def checked_client(database, akismet_config, tmp_path):
     app = create_app({**BASE_CONFIG, **database, **akismet_config}, instance_path=str(tmp_path))
@@ -265,6 +268,7 @@ def test_akismet_spam_is_held_and_ham_is_approved(checked_client, akismet):
     assert sent["comment_type"] == "comment" and sent["is_test"] == "1"
 
 
+@SQLITE_ONLY
 @pytest.mark.parametrize("mode", ["broken", "slow"])
 def test_a_failing_spam_service_lets_comments_through_and_is_logged(
         checked_client, akismet, mode, caplog):
@@ -275,6 +279,7 @@ def test_a_failing_spam_service_lets_comments_through_and_is_logged(
     assert "Spam check unavailable" in caplog.text
 
 
+@SQLITE_ONLY
 @pytest.mark.parametrize("akismet_config", [{
     "SPAM_CHECK": "akismet", "AKISMET_KEY": "wrong", "AKISMET_URL": "http://127.0.0.1:9"}])
 def test_a_wrong_key_or_unreachable_service_is_logged(checked_client, caplog):

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from widget.extensions import db
 
 from .abuse_helpers import LiveServer, live_app
@@ -17,6 +19,7 @@ def run_flood(*args):
                           text=True, timeout=120)
 
 
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # the script, not the database
 def test_the_flood_meets_429s_while_the_reader_is_served(app, database, site, tmp_path):
     server = LiveServer(live_app(database, tmp_path, RATELIMIT_ENABLED=True,
                                  RATELIMIT_POST="20 per minute",
