@@ -1,7 +1,7 @@
 """Spam traps: honeypot, minimum time, blocked words, links, and the Akismet-compatible check."""
 
-import threading
 import re
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote
