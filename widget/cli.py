@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from .abuse_cli import commenter_cli, site_rules_command
 from .extensions import db
 from .likes import set_likes_enabled
+from .porting import cli as porting_cli
 from .sites import all_sites, create_site, embed_snippet, parse_origins
 from .threads import find_site
 from .urls import InvalidURL
@@ -85,3 +86,4 @@ def init_app(app):
     app.cli.add_command(sites_cli)
     app.cli.add_command(commenter_cli)
     app.cli.add_command(demo_command)
+    porting_cli.init_app(app)

@@ -1,5 +1,6 @@
 """The one place user text becomes HTML: a Markdown subset, then bleach's allowlist."""
 
+import re
 from functools import partial
 
 import bleach
@@ -12,6 +13,10 @@ ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel", "target"], "ol": ["start"]}
 ALLOWED_PROTOCOLS = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener noreferrer"
 ABSOLUTE_LINK_PREFIXES = ("http://", "https://", "mailto:")
+# For HTML from other systems (clean_html): old emphasis tags, and what marks a paragraph.
+_OLD_EMPHASIS = re.compile(r"<(/?)(b|i)(?=[\s>/])", re.IGNORECASE)
+_BLOCK_TAG = re.compile(r"<(p|pre|blockquote|ul|ol)[\s>]")
+_BLANK_LINE = re.compile(r"\n\s*\n")
 
 # HTML off (as the js-default preset); headings, images, tables and rules are not
 # part of a comment, so they stay literal text.
@@ -50,8 +55,26 @@ def render_comment(source):
     return _cleaner.clean(_markdown.render(source)).strip()
 
 
+def clean_html(html):
+    """Sanitize HTML written by another comment system (imports) with the same allowlist.
+
+    Old systems mark emphasis with <b>/<i> (kept as <strong>/<em>), and some (WordPress)
+    mark paragraphs only by blank lines and breaks by newlines: when nothing block-level
+    survives the clean, the text is split into paragraphs and cleaned again. The result
+    is a fixed point (cleaning it again changes nothing), so an export restores exactly.
+    """
+    modern = _OLD_EMPHASIS.sub(lambda m: f"<{m[1]}{'strong' if m[2].lower() == 'b' else 'em'}", html)
+    cleaned = _cleaner.clean(modern).strip()
+    if cleaned and not _BLOCK_TAG.search(cleaned):
+        paragraphs = (part.strip() for part in _BLANK_LINE.split(cleaned))
+        cleaned = _cleaner.clean("".join(
+            "<p>" + part.replace("\n", "<br>\n") + "</p>" for part in paragraphs if part
+        )).strip()
+    return cleaned
+
+
 def trusted(html):
-    """Mark HTML that render_comment produced (and only that) as safe for templates."""
+    """Mark HTML that render_comment or clean_html produced (and only that) as safe for templates."""
     return Markup(html)
 
 

@@ -72,7 +72,10 @@ class Thread(db.Model):
 
 class Comment(db.Model):
     # The thread page's one query: all comments of a thread, in order.
-    __table_args__ = (Index("ix_comment_thread_id_id", "thread_id", "id"),)
+    __table_args__ = (
+        Index("ix_comment_thread_id_id", "thread_id", "id"),
+        UniqueConstraint("thread_id", "import_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"))
@@ -106,6 +109,8 @@ class Comment(db.Model):
     like_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # The author ticked "Email me replies"; sent only once the address is confirmed.
     notify_replies: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Where an imported comment came from ("disqus:123"): a re-run adds nothing twice.
+    import_key: Mapped[str | None] = mapped_column(String(100))
 
     thread: Mapped[Thread] = relationship()
 

@@ -1,0 +1,1 @@
+"""Moving comments in and out: importers for Disqus, WordPress, Isso and our JSON, and the export."""

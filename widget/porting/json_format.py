@@ -1,0 +1,126 @@
+"""Our own JSON export (docs/export-format.md) → the common stream, parsed as it is read.
+
+ijson walks the file event by event: a site's fields are gathered until its "threads"
+start, then each thread is built whole (one thread at a time in memory, never the file).
+"""
+
+import ijson
+from ijson.common import ObjectBuilder
+
+from ..models import CommentStatus, ModerationMode
+from .progress import tracked
+from .stream import ImportedComment, ImportedSite, ImportedThread, ImportRefused, Skipped, parse_iso_datetime
+
+FORMAT_NAME = "widget-export"
+FORMAT_VERSION = 1
+SITE_FIELDS = ("key", "name", "moderation", "created")
+THREAD = "sites.item.threads.item"
+
+
+def read_json(fileobj, *, on_progress=None, **_options):
+    events = ijson.parse(tracked(fileobj, on_progress))
+    header, site_fields, origins = {}, {}, []
+    try:
+        for prefix, event, value in events:
+            if prefix in ("format", "version"):
+                header[prefix] = value
+            elif prefix == "sites" and event == "start_array":
+                _check_header(header)
+            elif prefix == "sites.item" and event == "start_map":
+                site_fields, origins = {}, []
+            elif prefix.startswith("sites.item.") and prefix[11:] in SITE_FIELDS:
+                site_fields[prefix[11:]] = value
+            elif prefix == "sites.item.allowed_origins.item":
+                origins.append(value)
+            elif prefix == "sites.item.threads" and event == "start_array":
+                yield _site(site_fields, origins)
+            elif prefix == THREAD and event == "start_map":
+                yield from _thread(_build_object(events, event), site_fields.get("key"))
+    except ijson.JSONError as error:
+        raise ImportRefused(f"The file is not valid JSON ({error}); nothing was imported.") from None
+    if not header:
+        raise ImportRefused("This is not a widget export: it has no \"format\" field.")
+
+
+def _check_header(header):
+    if header.get("format") != FORMAT_NAME:
+        raise ImportRefused(f"This is not a widget export: \"format\" must be \"{FORMAT_NAME}\" "
+                            "and come before \"sites\".")
+    if header.get("version") != FORMAT_VERSION:
+        raise ImportRefused(f"This export has version {header.get('version')!r}; "
+                            f"this service reads version {FORMAT_VERSION}.")
+
+
+def _build_object(events, first_event):
+    """Build the map that starts with `first_event` from the following events."""
+    builder = ObjectBuilder()
+    builder.event(first_event, None)
+    depth = 1
+    for _prefix, event, value in events:
+        builder.event(event, value)
+        depth += event in ("start_map", "start_array")
+        depth -= event in ("end_map", "end_array")
+        if depth == 0:
+            return builder.value
+    raise ImportRefused("The file ends in the middle of a thread; nothing was imported.")
+
+
+def _site(fields, origins):
+    key, name = fields.get("key"), fields.get("name")
+    if not isinstance(key, str) or not 0 < len(key) <= 32 or not isinstance(name, str):
+        raise ImportRefused("A site in the file has no valid \"key\" (1 to 32 characters) or \"name\".")
+    try:
+        moderation = ModerationMode(fields.get("moderation", "none"))
+    except ValueError:
+        raise ImportRefused(f"Site {key} has an unknown moderation mode.") from None
+    return ImportedSite(key=key, name=name, allowed_origins=origins, moderation=moderation,
+                        created=parse_iso_datetime(fields.get("created")))
+
+
+def _thread(thread, site_key):
+    """The thread and its comments; a comment with a bad field is skipped, with the reason."""
+    if not isinstance(thread, dict):
+        yield Skipped(f"a thread of site {site_key}", "it is not a JSON object")
+        return
+    url = thread.get("url") if isinstance(thread.get("url"), str) else ""
+    source_id = f"{site_key} {url}"
+    yield ImportedThread(source_id, url, _string(thread.get("title")),
+                         parse_iso_datetime(_string(thread.get("created"))))
+    comments = thread.get("comments")
+    for comment in comments if isinstance(comments, list) else ():
+        yield _comment(source_id, url, comment)
+
+
+def _comment(thread_id, url, comment):
+    if not isinstance(comment, dict):
+        return Skipped(f"a comment in {url}", "it is not a JSON object")
+    what = f"comment {comment.get('id')} in {url}"
+    try:
+        status = CommentStatus(comment.get("status"))
+    except ValueError:
+        return Skipped(what, f"unknown status {comment.get('status')!r}")
+    import_key = comment.get("import_key")
+    if import_key is not None and (not isinstance(import_key, str) or len(import_key) > 100):
+        return Skipped(what, "its import_key is not a string of at most 100 characters")
+    if not isinstance(comment.get("text"), str) or not isinstance(comment.get("html"), str):
+        return Skipped(what, "its text or html is missing")
+    parent = comment.get("parent")
+    return ImportedComment(
+        thread_source_id=thread_id,
+        source_id=str(comment.get("id")),
+        parent_source_id=str(parent) if parent is not None else None,
+        import_key=import_key,
+        author=_string(comment.get("author")),
+        email=_string(comment.get("email")) or None,
+        website=_string(comment.get("website")) or None,
+        created=parse_iso_datetime(_string(comment.get("created"))),
+        edited=parse_iso_datetime(_string(comment.get("edited"))),
+        text=comment["text"],
+        html=comment["html"],
+        status=status,
+        ip_hash=_string(comment.get("ip_hash")) or None,
+    )
+
+
+def _string(value):
+    return value if isinstance(value, str) else ""

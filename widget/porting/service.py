@@ -1,0 +1,37 @@
+"""Run an import as one transaction: the whole file is stored, or (on any error) nothing.
+
+The command line and the admin upload both call run_import with an open binary file.
+"""
+
+from ..extensions import db
+from .disqus import read_disqus
+from .isso import read_isso
+from .json_format import read_json
+from .wordpress import read_wordpress
+from .writer import ImportWriter
+
+READERS = {
+    "disqus": read_disqus,
+    "wordpress": read_wordpress,
+    "isso": read_isso,
+    "json": read_json,
+}
+
+
+def run_import(format_name, fileobj, site=None, *, on_progress=None, **options):
+    """Import `fileobj` (binary) of a format in READERS into `site` → ImportReport.
+
+    `site` is required except for "json", whose file names its own sites (restored by
+    key). `on_progress(done, total)` hears how far the reader is. Raises ImportRefused
+    (unsafe, broken or foreign file) after rolling everything back.
+    """
+    if site is None and format_name != "json":
+        raise ValueError(f"A {format_name} import needs the site to import into.")
+    items = READERS[format_name](fileobj, site=site, on_progress=on_progress, **options)
+    try:
+        report = ImportWriter(site, restore=format_name == "json").write(items)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return report

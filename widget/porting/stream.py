@@ -1,0 +1,80 @@
+"""What every importer yields: sites, threads and comments in one common shape.
+
+A reader turns its format into a stream of these items; writer.py stores any stream. A
+comment names its thread and parent by the source's own ids, so a reply may come before
+the comment it answers, and a comment before its thread.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from ..models import CommentStatus, ModerationMode
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported at all (unsafe, broken or of another format).
+
+    Nothing is stored; the message says why, fit to show the site owner.
+    """
+
+
+@dataclass(slots=True)
+class ImportedSite:
+    """A site of our own JSON export; restored by its key."""
+
+    key: str
+    name: str
+    allowed_origins: list[str]
+    moderation: ModerationMode
+    created: datetime | None = None
+
+
+@dataclass(slots=True)
+class ImportedThread:
+    source_id: str
+    url: str
+    title: str = ""
+    created: datetime | None = None  # naive UTC
+
+
+@dataclass(slots=True)
+class ImportedComment:
+    thread_source_id: str
+    source_id: str  # unique within its thread in the source
+    parent_source_id: str | None
+    import_key: str | None  # "disqus:123": stored, so a re-run recognises it
+    author: str
+    email: str | None
+    website: str | None
+    created: datetime | None  # naive UTC; None: the source had no valid date (skipped)
+    text: str  # as the old system stored it, kept in Comment.text
+    html: str | None  # HTML to sanitize; None: `text` is Markdown (Isso, ours)
+    status: CommentStatus
+    ip_address: str | None = None  # hashed on the way in, never stored
+    ip_hash: str | None = None  # already hashed (our own export)
+    edited: datetime | None = None
+
+
+def naive_utc(moment):
+    """Our timestamps are naive UTC: convert an aware datetime, keep a naive one."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def parse_iso_datetime(value):
+    """An ISO 8601 time ("2013-10-10T19:20:29Z") as naive UTC, or None when absent or bad."""
+    if not value or not value.strip():
+        return None
+    try:
+        return naive_utc(datetime.fromisoformat(value.strip()))
+    except ValueError:
+        return None
+
+
+@dataclass(slots=True)
+class Skipped:
+    """Something of the source left out (by a reader or the writer), and why."""
+
+    what: str
+    reason: str

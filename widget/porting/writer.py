@@ -1,0 +1,360 @@
+"""Store a stream of imported items: threads per site, comments in batches, parents linked.
+
+Threads are found or made by normalized URL; comments go in with one multi-row INSERT
+per batch. A reply whose parent is already stored gets its parent at once; one whose
+parent comes later in the file (or later in the same batch) is linked by one UPDATE at
+the end. Every comment carries its source's key (or, for a restored comment of our own,
+a fingerprint of its time, author and text is compared), so a re-run adds nothing twice.
+The caller owns the transaction: nothing here commits.
+"""
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..markup import clean_html, render_comment
+from ..models import Comment, CommentStatus, Site, Thread, utcnow
+from ..privacy import hash_ip
+from ..sites import parse_origins
+from ..threads import find_site
+from ..urls import InvalidURL, normalize_url, origin_of
+from .stream import ImportedComment, ImportedSite, ImportedThread, ImportRefused, Skipped
+
+BATCH_SIZE = 1000
+ANONYMOUS = "Anonymous"
+BARE_HOST = re.compile(r"^[\w-]+(\.[\w-]+)+(/\S*)?$")
+
+
+@dataclass
+class ImportReport:
+    """What an import did, for the command line and the admin page."""
+
+    sites_created: list[str] = field(default_factory=list)
+    threads_created: int = 0
+    threads_extended: int = 0  # threads that were here already and got new comments
+    added: Counter = field(default_factory=Counter)  # new comments by status
+    already_present: int = 0  # comments of the file that an earlier import had stored
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[Skipped] = field(default_factory=list)  # imported, with a change to know of
+
+    @property
+    def comments_added(self):
+        return sum(self.added.values())
+
+
+@dataclass(slots=True)
+class _SourceThread:
+    source_id: str
+    site_id: int
+    url: str | None  # normalized; None when the source's URL is unusable
+    title: str
+    created: datetime | None
+    thread_id: int | None = None  # ours, once found or made
+    comment_count: int = 0
+
+
+class ImportWriter:
+    """Store items into `site`, or (site None, our JSON) into the sites the file names.
+
+    `restore` (our JSON) also makes threads that have no comments, as the export had them.
+    """
+
+    def __init__(self, site=None, *, restore=False, batch_size=BATCH_SIZE):
+        self.report = ImportReport()
+        self._fixed_site = site
+        self._site = site
+        self._restore = restore
+        self._batch_size = batch_size
+        self._threads = {}  # source thread id -> _SourceThread
+        self._waiting = defaultdict(list)  # source thread id -> comments that came before it
+        self._thread_ids = {}  # (site id, url) -> our thread id
+        self._sites_loaded = set()  # site ids whose threads are in _thread_ids
+        self._existing_threads = set()  # thread ids that were here before this import
+        self._keys_loaded = set()  # existing threads whose import keys are loaded
+        self._fingerprinted = set()  # existing threads whose keyless comments are loaded
+        self._new_threads = set()
+        self._touched = set()  # thread ids that got comments
+        self._key_of = {}  # (source thread id, source comment id) -> dedupe key
+        # dedupe key -> comment id (None until inserted); the key is (thread id, import key)
+        # or, for a comment without one, (thread id, "fingerprint", digest)
+        self._comment_ids = {}
+        self._parents = {}  # comment id -> parent id, for this import's replies
+        self._batch = []
+        self._unlinked = []  # (comment id, parent's source ref, what) to link at the end
+        self._outside_origins = Counter()
+
+    def write(self, items):
+        for item in items:
+            if isinstance(item, ImportedComment):
+                self._add_comment(item)
+            elif isinstance(item, ImportedThread):
+                self._add_thread(item)
+            elif isinstance(item, ImportedSite):
+                self._use_site(item)
+            elif isinstance(item, Skipped):
+                self.report.skipped.append(item)
+        self._finish()
+        return self.report
+
+    # Sites (our JSON only)
+
+    def _use_site(self, imported):
+        if self._fixed_site is not None:
+            if imported.key != self._fixed_site.key:
+                self.report.notes.append(Skipped(
+                    f"site {imported.key}", f"imported into site {self._fixed_site.key}"))
+            return
+        site = find_site(imported.key)
+        if site is None:
+            try:
+                origins = parse_origins(imported.allowed_origins)
+            except InvalidURL as error:
+                raise ImportRefused(f"Site {imported.key}: {error}") from None
+            site = Site(key=imported.key, name=imported.name[:200], allowed_origins=origins,
+                        moderation=imported.moderation, created_at=imported.created or utcnow())
+            db.session.add(site)
+            db.session.flush()
+            self.report.sites_created.append(site.key)
+        else:
+            self.report.notes.append(Skipped(
+                f"site {site.key}", "exists already: its threads were merged, its settings kept"))
+        self._site = site
+
+    # Threads
+
+    def _add_thread(self, imported):
+        if imported.source_id in self._threads:
+            return  # listed twice: the first one stands
+        if self._site is None:
+            raise ImportRefused("The file lists threads before naming their site.")
+        try:
+            url = normalize_url(imported.url)
+        except InvalidURL as error:
+            url = None
+            self.report.skipped.append(Skipped(_thread_label(imported.source_id, imported.url), str(error)))
+        else:
+            if origin_of(url) not in self._site.allowed_origins:
+                self._outside_origins[origin_of(url)] += 1
+        title = (imported.title or "").strip()[:300]
+        source = _SourceThread(imported.source_id, self._site.id, url, title, imported.created)
+        self._threads[imported.source_id] = source
+        if self._restore and url is not None:
+            self._thread_id(source)
+        for comment in self._waiting.pop(imported.source_id, ()):
+            self._add_comment(comment)
+
+    def _thread_id(self, source):
+        """Our thread for a source thread: found by URL, else made (on its first comment)."""
+        if source.thread_id is None:
+            key = (source.site_id, source.url)
+            if source.site_id not in self._sites_loaded:
+                self._load_threads(source.site_id)
+            if key not in self._thread_ids:
+                self._thread_ids[key] = self._create_thread(source)
+            source.thread_id = self._thread_ids[key]
+            if source.thread_id in self._existing_threads:
+                self._load_import_keys(source.thread_id)
+        return source.thread_id
+
+    def _load_threads(self, site_id):
+        """The site's threads by URL, in one query rather than one per thread."""
+        self._sites_loaded.add(site_id)
+        for thread_id, url in db.session.execute(
+                select(Thread.id, Thread.url).where(Thread.site_id == site_id)):
+            self._thread_ids[(site_id, url)] = thread_id
+            self._existing_threads.add(thread_id)
+
+    def _create_thread(self, source):
+        """Insert the thread. Were a first comment to make it meanwhile, the import stops
+        whole (no savepoint: pysqlite would commit on its release) and may simply be re-run."""
+        try:
+            thread_id = db.session.scalar(insert(Thread).values(
+                site_id=source.site_id, url=source.url, title=source.title, version=1,
+                created_at=source.created or utcnow()).returning(Thread.id))
+        except IntegrityError:
+            raise ImportRefused(
+                f"A comment created the thread of {source.url} while the file was imported; "
+                "nothing was imported: run the import again.") from None
+        self._new_threads.add(thread_id)
+        return thread_id
+
+    def _load_import_keys(self, thread_id):
+        """The keys of an existing thread's imported comments, before comparing any."""
+        if thread_id not in self._keys_loaded:
+            self._keys_loaded.add(thread_id)
+            stored = db.session.execute(select(Comment.id, Comment.import_key).where(
+                Comment.thread_id == thread_id, Comment.import_key.is_not(None)))
+            for comment_id, import_key in stored:
+                self._comment_ids[(thread_id, import_key)] = comment_id
+
+    # Comments
+
+    def _add_comment(self, imported):
+        source = self._threads.get(imported.thread_source_id)
+        what = f"comment {imported.source_id} (thread {imported.thread_source_id})"
+        if source is None:
+            self._waiting[imported.thread_source_id].append(imported)
+            return
+        if source.url is None:
+            self.report.skipped.append(Skipped(what, "its thread was skipped (no usable URL)"))
+            return
+        if imported.created is None:
+            self.report.skipped.append(Skipped(what, "it has no valid date"))
+            return
+        source.comment_count += 1
+        thread_id = self._thread_id(source)
+        author = (imported.author or "").strip()[:100] or ANONYMOUS
+        import_key = imported.import_key or None
+        if import_key is None:
+            self._load_fingerprints(thread_id)
+        dedupe_key = _dedupe_key(thread_id, import_key, imported.created, author, imported.text)
+        self._key_of[(imported.thread_source_id, imported.source_id)] = dedupe_key
+        if dedupe_key in self._comment_ids:
+            self.report.already_present += 1
+            return
+        self._comment_ids[dedupe_key] = None
+        row = {
+            "thread_id": thread_id,
+            "author": author,
+            "email": _optional(imported.email, 254),
+            "website": self._website(imported.website, what),
+            "text": imported.text,
+            "html": clean_html(imported.html) if imported.html is not None
+            else render_comment(imported.text),
+            "status": imported.status,
+            "ip_hash": imported.ip_hash or hash_ip(imported.ip_address),
+            "created_at": imported.created,
+            "edited_at": imported.edited,
+            "import_key": import_key,
+        }
+        parent_ref = ((imported.thread_source_id, imported.parent_source_id)
+                      if imported.parent_source_id is not None else None)
+        self._batch.append((row, dedupe_key, parent_ref, what))
+        if len(self._batch) >= self._batch_size:
+            self._flush()
+
+    def _load_fingerprints(self, thread_id):
+        """Before a comment without a source key is compared: those of an existing thread."""
+        if thread_id in self._existing_threads and thread_id not in self._fingerprinted:
+            self._fingerprinted.add(thread_id)
+            stored = db.session.execute(
+                select(Comment.id, Comment.created_at, Comment.author, Comment.text)
+                .where(Comment.thread_id == thread_id, Comment.import_key.is_(None)))
+            for comment_id, created_at, author, text in stored:
+                self._comment_ids[_dedupe_key(thread_id, None, created_at, author, text)] = comment_id
+
+    def _website(self, website, what):
+        """Only http(s) links are kept (the page links the author's name to them)."""
+        website = (website or "").strip()
+        if not website:
+            return None
+        if BARE_HOST.match(website):
+            website = "http://" + website
+        if website.lower().startswith(("http://", "https://")) and len(website) <= 500:
+            return website
+        self.report.notes.append(Skipped(what, f"its website {website[:80]!r} was left out"))
+        return None
+
+    def _flush(self):
+        """Insert the batch in one statement, with every parent that is stored already.
+
+        The database may return the new ids in any order (SQLite promises none), so
+        each returned row is matched to its comment by the same key that dedupes it.
+        """
+        if not self._batch:
+            return
+        for row, _key, parent_ref, _what in self._batch:
+            row["parent_id"] = self._resolve(parent_ref)
+        table = Comment.__table__  # Core: one multi-row INSERT per batch, not one per row
+        inserted = db.session.execute(
+            table.insert().returning(table.c.id, table.c.thread_id, table.c.import_key,
+                                     table.c.created_at, table.c.author, table.c.text),
+            [row for row, *_ in self._batch])
+        for comment_id, thread_id, import_key, created_at, author, text in inserted:
+            self._comment_ids[_dedupe_key(thread_id, import_key, created_at, author, text)] = comment_id
+        for row, dedupe_key, parent_ref, what in self._batch:
+            comment_id = self._comment_ids[dedupe_key]
+            self._touched.add(row["thread_id"])
+            self.report.added[row["status"]] += 1
+            if row["parent_id"] is not None:
+                self._parents[comment_id] = row["parent_id"]
+            elif parent_ref is not None:
+                self._unlinked.append((comment_id, parent_ref, what))
+        self._batch.clear()
+
+    def _resolve(self, parent_ref):
+        if parent_ref is None:
+            return None
+        return self._comment_ids.get(self._key_of.get(parent_ref))
+
+    def _link_replies(self):
+        """Give parents to the replies that came before them; the rest stay at the top."""
+        links = []
+        for comment_id, parent_ref, what in self._unlinked:
+            parent_id = self._resolve(parent_ref)
+            if parent_id is None:
+                self.report.notes.append(Skipped(
+                    what, f"its parent {parent_ref[1]} is not in the file: kept at the top level"))
+            elif self._makes_loop(comment_id, parent_id):
+                self.report.notes.append(Skipped(
+                    what, f"its parent {parent_ref[1]} replies to it: kept at the top level"))
+            else:
+                self._parents[comment_id] = parent_id
+                links.append({"id": comment_id, "parent_id": parent_id})
+        if links:
+            db.session.execute(update(Comment), links)
+
+    def _makes_loop(self, comment_id, parent_id):
+        ancestor = parent_id
+        while ancestor is not None:
+            if ancestor == comment_id:
+                return True
+            ancestor = self._parents.get(ancestor)
+        return False
+
+    def _finish(self):
+        self._flush()
+        self._link_replies()
+        for thread_source_id, comments in self._waiting.items():
+            for comment in comments:
+                self.report.skipped.append(Skipped(
+                    f"comment {comment.source_id} (thread {thread_source_id})",
+                    f"orphan: its thread {thread_source_id} is not in the file"))
+        if not self._restore:
+            for source in self._threads.values():
+                if source.url is not None and source.comment_count == 0:
+                    self.report.skipped.append(
+                        Skipped(_thread_label(source.source_id, source.url), "it has no comments"))
+        for origin, count in self._outside_origins.items():
+            self.report.notes.append(Skipped(
+                origin, f"{count} thread(s) on this origin, which the site does not allow yet: "
+                        "add it to the site's origins to show them"))
+        self.report.threads_created = len(self._new_threads)
+        self.report.threads_extended = len(self._touched - self._new_threads)
+        touched = sorted(self._touched)
+        for start in range(0, len(touched), 500):  # new version: cached pages are stale
+            db.session.execute(update(Thread).where(Thread.id.in_(touched[start:start + 500]))
+                               .values(version=Thread.version + 1))
+
+
+def _thread_label(source_id, url):
+    return f"thread {source_id} ({url})" if url else f"thread {source_id}"
+
+
+def _dedupe_key(thread_id, import_key, created, author, text):
+    """(thread, source key), or for a comment without one a digest of time, author, text."""
+    if import_key is not None:
+        return (thread_id, import_key)
+    digest = hashlib.sha256(f"{created.isoformat()}\0{author}\0{text}".encode()).hexdigest()
+    return (thread_id, "fingerprint", digest[:32])
+
+
+def _optional(value, max_length):
+    value = (value or "").strip()
+    return value[:max_length] or None
