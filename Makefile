@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test migrate bench clean
+.PHONY: run test install install-test migrate bench bench-import clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ run: migrate
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench-import: install  # import a generated 100,000-comment Disqus export; prints time and peak RSS
+	$(BIN)/python bench/import_big.py $(COMMENTS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -229,3 +229,31 @@ def test_import_command_refuses_an_unknown_site(app, runner):
     assert result.exit_code == 2
     assert "No site has the key “nope”" in result.output
     assert db.session.scalar(select(func.count(Comment.id))) == 0
+
+
+def test_sanitizing_in_worker_processes_gives_the_same_result(app, tmp_path):
+    """Big imports sanitize in a process pool (rendering.py); small batches force it here."""
+    from widget.porting.disqus import read_disqus
+    from widget.porting.writer import ImportWriter
+
+    posts = [post_xml(n, 1 + n % 2, parent=n + 2 if n % 3 else None,
+                      message=f"<p>Post <b>{n}</b><script>x</script></p>\n\nmore") for n in range(1, 12)]
+    path = tmp_path / "export.xml"
+    path.write_text(HEAD + thread_xml(1, "https://blog.example.com/one")
+                    + thread_xml(2, "https://blog.example.com/two") + "".join(posts) + "</disqus>")
+    results = []
+    for workers in (1, 2):
+        site = make_site(f"Site {workers}")
+        with open(path, "rb") as fileobj:
+            report = ImportWriter(site, batch_size=2, workers=workers).write(read_disqus(fileobj))
+        assert report.comments_added == 11
+        comments = db.session.scalars(select(Comment).join(Thread).where(Thread.site_id == site.id)
+                                      .order_by(Comment.id)).all()
+        texts = {comment.id: comment.text for comment in comments}
+        results.append([(comment.text, comment.html, texts.get(comment.parent_id)) for comment in comments])
+    assert results[0] == results[1]
+    _text, first_html, first_parent = results[0][0]  # post 1 replies to post 3, stored later
+    assert first_html == "<p>Post <strong>1</strong>x</p>\n\nmore"
+    assert first_parent == "<p>Post <b>3</b><script>x</script></p>\n\nmore"
+    assert ("<p>Post <b>2</b><script>x</script></p>\n\nmore", "<p>Post <strong>2</strong>x</p>\n\nmore",
+            "<p>Post <b>4</b><script>x</script></p>\n\nmore") in results[1]

@@ -1,5 +1,6 @@
 """Command line: `flask --app wsgi import disqus|wordpress|isso|json FILE`, `export`."""
 
+import os
 import sys
 from contextlib import contextmanager
 
@@ -19,32 +20,38 @@ import_cli = AppGroup("import", help="Import comments from Disqus, WordPress, Is
 FILE = click.argument("file", type=click.File("rb"))
 SITE = click.option("--site", "site_key", required=True, metavar="KEY",
                     help="The key of the site to import into (see `sites list`).")
+JOBS = click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+                    show_default=True,
+                    help="Processes that sanitize comments (1: none besides this one).")
 
 
 @import_cli.command("disqus")
 @FILE
 @SITE
-def import_disqus(file, site_key):
+@JOBS
+def import_disqus(file, site_key, jobs):
     """Import a Disqus XML export (Disqus admin → Community → Export)."""
-    _import("disqus", file, site_key)
+    _import("disqus", file, site_key, workers=jobs)
 
 
 @import_cli.command("wordpress")
 @FILE
 @SITE
-def import_wordpress(file, site_key):
+@JOBS
+def import_wordpress(file, site_key, jobs):
     """Import a WordPress WXR export (Tools → Export → All content or Posts)."""
-    _import("wordpress", file, site_key)
+    _import("wordpress", file, site_key, workers=jobs)
 
 
 @import_cli.command("isso")
 @FILE
 @SITE
+@JOBS
 @click.option("--base-url", metavar="URL",
               help="The origin Isso's paths belong to (default: the site's only origin).")
-def import_isso(file, site_key, base_url):
+def import_isso(file, site_key, jobs, base_url):
     """Import Isso's SQLite database file (read-only)."""
-    _import("isso", file, site_key, base_url=base_url)
+    _import("isso", file, site_key, workers=jobs, base_url=base_url)
 
 
 @import_cli.command("json")
@@ -52,9 +59,10 @@ def import_isso(file, site_key, base_url):
 @click.option("--site", "site_key", metavar="KEY",
               help="Put everything into this site (default: the file's sites, by key, "
                    "made when missing).")
-def import_json(file, site_key):
+@JOBS
+def import_json(file, site_key, jobs):
     """Restore a JSON export made by `export`."""
-    _import("json", file, site_key)
+    _import("json", file, site_key, workers=jobs)
 
 
 @click.command("export")

@@ -18,18 +18,20 @@ READERS = {
 }
 
 
-def run_import(format_name, fileobj, site=None, *, on_progress=None, **options):
+def run_import(format_name, fileobj, site=None, *, on_progress=None, workers=1, **options):
     """Import `fileobj` (binary) of a format in READERS into `site` → ImportReport.
 
     `site` is required except for "json", whose file names its own sites (restored by
-    key). `on_progress(done, total)` hears how far the reader is. Raises ImportRefused
-    (unsafe, broken or foreign file) after rolling everything back.
+    key). `on_progress(done, total)` hears how far the reader is; `workers` > 1
+    sanitizes in that many processes (for big files, from the command line). Raises
+    ImportRefused (unsafe, broken or foreign file) after rolling everything back.
     """
     if site is None and format_name != "json":
         raise ValueError(f"A {format_name} import needs the site to import into.")
     items = READERS[format_name](fileobj, site=site, on_progress=on_progress, **options)
     try:
-        report = ImportWriter(site, restore=format_name == "json").write(items)
+        writer = ImportWriter(site, restore=format_name == "json", workers=workers)
+        report = writer.write(items)
         db.session.commit()
     except BaseException:
         db.session.rollback()

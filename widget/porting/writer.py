@@ -10,7 +10,7 @@ The caller owns the transaction: nothing here commits.
 
 import hashlib
 import re
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -18,12 +18,12 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..markup import clean_html, render_comment
 from ..models import Comment, CommentStatus, Site, Thread, utcnow
 from ..privacy import hash_ip
 from ..sites import parse_origins
 from ..threads import find_site
 from ..urls import InvalidURL, normalize_url, origin_of
+from .rendering import Renderer
 from .stream import ImportedComment, ImportedSite, ImportedThread, ImportRefused, Skipped
 
 BATCH_SIZE = 1000
@@ -63,9 +63,10 @@ class ImportWriter:
     """Store items into `site`, or (site None, our JSON) into the sites the file names.
 
     `restore` (our JSON) also makes threads that have no comments, as the export had them.
+    `workers` > 1 sanitizes in that many processes (rendering.py).
     """
 
-    def __init__(self, site=None, *, restore=False, batch_size=BATCH_SIZE):
+    def __init__(self, site=None, *, restore=False, batch_size=BATCH_SIZE, workers=1):
         self.report = ImportReport()
         self._fixed_site = site
         self._site = site
@@ -85,21 +86,26 @@ class ImportWriter:
         # or, for a comment without one, (thread id, "fingerprint", digest)
         self._comment_ids = {}
         self._parents = {}  # comment id -> parent id, for this import's replies
-        self._batch = []
+        self._renderer = Renderer(workers)
+        self._batch = []  # (row, dedupe key, parent's source ref, what, (html, text))
+        self._queued = deque()  # (batch, its HTML being rendered), oldest first
         self._unlinked = []  # (comment id, parent's source ref, what) to link at the end
         self._outside_origins = Counter()
 
     def write(self, items):
-        for item in items:
-            if isinstance(item, ImportedComment):
-                self._add_comment(item)
-            elif isinstance(item, ImportedThread):
-                self._add_thread(item)
-            elif isinstance(item, ImportedSite):
-                self._use_site(item)
-            elif isinstance(item, Skipped):
-                self.report.skipped.append(item)
-        self._finish()
+        try:
+            for item in items:
+                if isinstance(item, ImportedComment):
+                    self._add_comment(item)
+                elif isinstance(item, ImportedThread):
+                    self._add_thread(item)
+                elif isinstance(item, ImportedSite):
+                    self._use_site(item)
+                elif isinstance(item, Skipped):
+                    self.report.skipped.append(item)
+            self._finish()
+        finally:
+            self._renderer.close()
         return self.report
 
     # Sites (our JSON only)
@@ -225,8 +231,6 @@ class ImportWriter:
             "email": _optional(imported.email, 254),
             "website": self._website(imported.website, what),
             "text": imported.text,
-            "html": clean_html(imported.html) if imported.html is not None
-            else render_comment(imported.text),
             "status": imported.status,
             "ip_hash": imported.ip_hash or hash_ip(imported.ip_address),
             "created_at": imported.created,
@@ -235,7 +239,7 @@ class ImportWriter:
         }
         parent_ref = ((imported.thread_source_id, imported.parent_source_id)
                       if imported.parent_source_id is not None else None)
-        self._batch.append((row, dedupe_key, parent_ref, what))
+        self._batch.append((row, dedupe_key, parent_ref, what, (imported.html, imported.text)))
         if len(self._batch) >= self._batch_size:
             self._flush()
 
@@ -261,24 +265,37 @@ class ImportWriter:
         self.report.notes.append(Skipped(what, f"its website {website[:80]!r} was left out"))
         return None
 
-    def _flush(self):
-        """Insert the batch in one statement, with every parent that is stored already.
+    def _flush(self, everything=False):
+        """Send the batch to be sanitized; insert the batches whose HTML is ready.
+
+        Batches are inserted in order, so a reply's parent from an earlier batch always
+        has its id by then.
+        """
+        if self._batch:
+            sources = [source for *_, source in self._batch]
+            self._queued.append((self._batch, self._renderer.submit(sources)))
+            self._batch = []
+        while self._queued and (everything or len(self._queued) > self._renderer.queue_depth):
+            batch, rendering = self._queued.popleft()
+            self._insert(batch, rendering.result())
+
+    def _insert(self, batch, htmls):
+        """Insert a batch in one statement, with every parent that is stored already.
 
         The database may return the new ids in any order (SQLite promises none), so
         each returned row is matched to its comment by the same key that dedupes it.
         """
-        if not self._batch:
-            return
-        for row, _key, parent_ref, _what in self._batch:
+        for (row, _key, parent_ref, _what, _source), html in zip(batch, htmls):
+            row["html"] = html
             row["parent_id"] = self._resolve(parent_ref)
         table = Comment.__table__  # Core: one multi-row INSERT per batch, not one per row
         inserted = db.session.execute(
             table.insert().returning(table.c.id, table.c.thread_id, table.c.import_key,
                                      table.c.created_at, table.c.author, table.c.text),
-            [row for row, *_ in self._batch])
+            [row for row, *_ in batch])
         for comment_id, thread_id, import_key, created_at, author, text in inserted:
             self._comment_ids[_dedupe_key(thread_id, import_key, created_at, author, text)] = comment_id
-        for row, dedupe_key, parent_ref, what in self._batch:
+        for row, dedupe_key, parent_ref, what, _source in batch:
             comment_id = self._comment_ids[dedupe_key]
             self._touched.add(row["thread_id"])
             self.report.added[row["status"]] += 1
@@ -286,7 +303,6 @@ class ImportWriter:
                 self._parents[comment_id] = row["parent_id"]
             elif parent_ref is not None:
                 self._unlinked.append((comment_id, parent_ref, what))
-        self._batch.clear()
 
     def _resolve(self, parent_ref):
         if parent_ref is None:
@@ -319,7 +335,7 @@ class ImportWriter:
         return False
 
     def _finish(self):
-        self._flush()
+        self._flush(everything=True)
         self._link_replies()
         for thread_source_id, comments in self._waiting.items():
             for comment in comments:
