@@ -37,8 +37,8 @@ from widget.sites import create_site  # noqa: E402
 
 
 class DescendantWatcher(threading.Thread):
-    """Polls /proc for this process's descendants (the sanitizing workers are children of
-    a forkserver, so RUSAGE_CHILDREN misses them): their peak RSS and CPU seconds."""
+    """Samples this process's descendants once a second (the sanitizing workers are
+    children of a forkserver, so RUSAGE_CHILDREN misses them): peak RSS, CPU seconds."""
 
     def __init__(self):
         super().__init__(daemon=True)
@@ -47,32 +47,36 @@ class DescendantWatcher(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self):
-        while not self.stopped.wait(0.2):
+        while not self.stopped.wait(1.0):
             self.sample()
 
     def sample(self):
-        parents = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                parents[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
-        for pid, (ppid, ticks) in parents.items():
-            ancestor = ppid
-            while ancestor in parents and ancestor != os.getpid():
-                ancestor = parents[ancestor][0]
-            if ancestor != os.getpid():
-                continue
-            self.cpu_ticks[pid] = ticks
+        for pid in self.descendants():
             try:
+                stat = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
                 status = (Path("/proc") / str(pid) / "status").read_text()
             except OSError:
                 continue
-            for line in status.splitlines():
-                if line.startswith("VmHWM:"):
-                    self.peak_rss_kb[pid] = max(self.peak_rss_kb.get(pid, 0), int(line.split()[1]))
+            self.cpu_ticks[pid] = int(stat[11]) + int(stat[12])
+            high_water = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+            self.peak_rss_kb[pid] = max(self.peak_rss_kb.get(pid, 0), int(high_water.split()[1]))
+
+    @staticmethod
+    def descendants():
+        children = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except OSError:
+                    continue
+                children.setdefault(parent, []).append(int(entry.name))
+        found, stack = [], list(children.get(os.getpid(), []))
+        while stack:
+            pid = stack.pop()
+            found.append(pid)
+            stack.extend(children.get(pid, []))
+        return found
 
     def stop(self):
         self.stopped.set()

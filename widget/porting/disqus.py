@@ -5,6 +5,8 @@ The export lists <thread> elements (dsq:id, link, title, createdAt) and <post> e
 optional <parent dsq:id>), all children of <disqus>.
 """
 
+from functools import cache
+
 from ..models import CommentStatus
 from .progress import tracked
 from .safexml import complete_elements
@@ -58,5 +60,10 @@ def _status(post):
 
 def _text(element, path):
     """The stripped text at a path of Disqus-namespaced children ("" when absent)."""
-    found = element.find("/".join(NS + part for part in path.split("/")))
+    found = element.find(_qualified(path))
     return (found.text or "").strip() if found is not None else ""
+
+
+@cache
+def _qualified(path):
+    return "/".join(NS + part for part in path.split("/"))
