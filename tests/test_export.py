@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from widget.extensions import db
-from widget.models import Comment, CommentStatus, ModerationMode, Site, Thread
+from widget.likes import like, visitor_hash
+from widget.models import Comment, CommentLike, CommentStatus, ModerationMode, Site, Thread
 from widget.porting.export import write_export
 from widget.porting.service import run_import
 from widget.porting.stream import ImportRefused
@@ -34,7 +35,8 @@ def empty_database():
 
 
 def counts():
-    return tuple(db.session.scalar(select(func.count(model.id))) for model in (Site, Thread, Comment))
+    return tuple(db.session.scalar(select(func.count(model.id)))
+                 for model in (Site, Thread, Comment, CommentLike))
 
 
 def populate(tmp_path):
@@ -46,7 +48,10 @@ def populate(tmp_path):
     thread = make_thread(blog, url="https://blog.example.com/posts/hello", title="Hello ünïcode")
     root = make_comment(thread, "Root with a [link](https://example.com) and `code`",
                         author="Ann", email="ann@example.org", website="https://ann.example",
-                        ip_hash="a" * 64)
+                        ip_hash="a" * 64, notify_replies=True)
+    for visitor in ("first-visitor", "second-visitor"):
+        like(blog, root, visitor_hash(visitor, None), "b" * 64)
+    db.session.commit()
     reply = make_comment(thread, "Reply\nwith a break", parent=root, author="Bob",
                          edited_at=datetime(2026, 1, 2, 3, 4, 5, 678901))
     deep = make_comment(thread, "Deep 東京 <script>x</script>", parent=reply, author="Cy")
@@ -60,7 +65,7 @@ def populate(tmp_path):
     import_text(tmp_path, HEAD + thread_xml(1, "http://example.org/imported")
                 + post_xml(11, 1, parent=10, message="<p>Reply <b>first</b></p>")
                 + post_xml(10, 1, message="Parent\n\nsecond", deleted="true") + "</disqus>", blog)
-    other = make_site("Other", ["https://other.example.com"])
+    other = make_site("Other", ["https://other.example.com"], likes_enabled=False)
     make_comment(make_thread(other, url="https://other.example.com/?p=4"), "Elsewhere")
     return blog, other
 
@@ -70,11 +75,13 @@ def test_round_trip_is_byte_identical(app, tmp_path):
     first_export = export_text()
     before = counts()
     empty_database()
-    assert counts() == (0, 0, 0)
+    assert counts() == (0, 0, 0, 0)
 
     report = restore(first_export)
 
     assert counts() == before
+    liked = db.session.scalars(select(Comment).where(Comment.like_count > 0)).one()
+    assert (liked.author, liked.like_count, liked.notify_replies) == ("Ann", 2, True)
     assert report.sites_created == [json.loads(first_export)["sites"][0]["key"], json.loads(first_export)["sites"][1]["key"]]
     assert report.skipped == []
     assert export_text() == first_export
@@ -102,7 +109,8 @@ def test_export_format(app, tmp_path):
     document = json.loads(export_text([blog]))
     assert (document["format"], document["version"]) == ("widget-export", 1)
     (site,) = document["sites"]
-    assert site["key"] == blog.key and site["moderation"] == "first"
+    assert site["key"] == blog.key and site["moderation"] == "first" and site["likes_enabled"] is True
+    assert json.loads(export_text())["sites"][1]["likes_enabled"] is False
     assert site["allowed_origins"] == ["https://blog.example.com", "http://example.org"]
     hello, quiet, imported = site["threads"]
     assert (quiet["url"], quiet["comments"]) == ("https://blog.example.com/quiet", [])
@@ -112,6 +120,11 @@ def test_export_format(app, tmp_path):
     assert root["email"] == "ann@example.org"  # the owner's data: emails are exported
     assert root["created"].endswith("Z") and datetime.fromisoformat(root["created"])
     assert reply["edited"] == "2026-01-02T03:04:05.678901Z"
+    assert (root["notify_replies"], reply["notify_replies"]) == (True, False)
+    assert [like["visitor_hash"] for like in root["likes"]] == [
+        visitor_hash("first-visitor", None), visitor_hash("second-visitor", None)]
+    assert root["likes"][0]["ip_hash"] == "b" * 64 and root["likes"][0]["created"].endswith("Z")
+    assert reply["likes"] == []
     assert {comment["status"] for comment in hello["comments"]} == {"approved", "pending", "deleted", "spam"}
     first, second = imported["comments"]
     assert (first["import_key"], first["parent"], second["import_key"]) == ("disqus:11", 2, "disqus:10")
@@ -149,14 +162,20 @@ def test_restored_html_is_sanitized_again(app):
             "comments": [
                 {"id": 1, "parent": None, "author": "Mallory", "created": "2020-01-01T00:00:00Z",
                  "status": "approved", "text": "hi",
-                 "html": '<p onclick="evil()">hi<script>alert(1)</script><img src=x></p>'},
+                 "html": '<p onclick="evil()">hi<script>alert(1)</script><img src=x></p>',
+                 "likes": [{"visitor_hash": "v" * 64, "created": "2020-01-02T00:00:00Z"},
+                           {"visitor_hash": 5, "created": "2020-01-02T00:00:00Z"}]},
                 {"id": 2, "parent": 1, "author": "Bad", "created": "2020-01-01T00:00:00Z",
                  "status": "published", "text": "x", "html": "x"},
             ]}]}]}
     report = restore(json.dumps(document))
     (comment,) = db.session.scalars(select(Comment)).all()
     assert comment.html == "<p>hialert(1)</p>"
+    assert comment.like_count == 1
+    assert db.session.scalars(select(CommentLike.visitor_hash)).all() == ["v" * 64]
     assert [(entry.what, entry.reason) for entry in report.skipped] == [
+        ("likes of comment 1 in https://a.example/x",
+         "1 without a visitor_hash of at most 64 characters or a valid time"),
         ("comment 2 in https://a.example/x", "unknown status 'published'")]
 
 
@@ -165,6 +184,8 @@ def test_restored_html_is_sanitized_again(app):
     ('{"format": "widget-export", "version": 2, "sites": []}', "This export has version 2"),
     ('{"sites": []}', "This is not a widget export"),
     ("[]", "This is not a widget export"),
+    ('{"format": "widget-export", "version": 1, "sites": [{"key": "a key", "name": "N", "threads": []}]}',
+     "A site in the file has no valid \"key\""),
 ])
 def test_foreign_or_newer_files_are_refused(app, document, message):
     with pytest.raises(ImportRefused, match=message):
@@ -178,7 +199,7 @@ def test_truncated_export_leaves_the_database_as_it_was(app, tmp_path):
     site = make_site("Kept")
     with pytest.raises(ImportRefused, match="not valid JSON"):
         restore(exported[: len(exported) * 3 // 4])
-    assert counts() == (1, 0, 0)
+    assert counts() == (1, 0, 0, 0)
     assert db.session.scalars(select(Site.name)).all() == ["Kept"]
     assert site.key
 

@@ -2,22 +2,24 @@
 
 Written as it is read, one thread at a time, in a fixed order (sites, threads and
 comments by id) with ids local to each thread, so that exporting what an export
-restored gives the same bytes. It includes emails and IP hashes: it is the owner's data.
+restored gives the same bytes. It includes emails, IP hashes and likes: it is the owner's data.
 """
 
 import json
 import textwrap
+from collections import defaultdict
 from itertools import groupby
 
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Comment, Thread
+from ..models import Comment, CommentLike, Thread
 from .json_format import FORMAT_NAME, FORMAT_VERSION
 
 COMMENT_COLUMNS = (Comment.id, Comment.thread_id, Comment.parent_id, Comment.import_key,
                    Comment.author, Comment.email, Comment.website, Comment.created_at,
-                   Comment.edited_at, Comment.status, Comment.ip_hash, Comment.text, Comment.html)
+                   Comment.edited_at, Comment.status, Comment.notify_replies, Comment.ip_hash,
+                   Comment.text, Comment.html)
 
 
 def write_export(out, sites):
@@ -39,7 +41,8 @@ def write_export(out, sites):
 
 def _site_fields(site):
     return (("key", site.key), ("name", site.name), ("allowed_origins", site.allowed_origins),
-            ("moderation", str(site.moderation)), ("created", _time(site.created_at)))
+            ("moderation", str(site.moderation)), ("likes_enabled", site.likes_enabled),
+            ("created", _time(site.created_at)))
 
 
 def _threads(site):
@@ -58,10 +61,23 @@ def _threads(site):
             comments = list(pending[1])
             pending = next(comments_by_thread, None)
         yield {"url": url, "title": title, "created": _time(created_at),
-               "comments": _comments(comments)}
+               "comments": _comments(comments, _likes(thread_id) if comments else {})}
 
 
-def _comments(rows):
+def _likes(thread_id):
+    """The thread's likes by comment id, oldest first (like_count is derived from them)."""
+    rows = db.session.execute(
+        select(CommentLike.comment_id, CommentLike.visitor_hash, CommentLike.ip_hash,
+               CommentLike.created_at)
+        .join(Comment).where(Comment.thread_id == thread_id).order_by(CommentLike.id))
+    likes = defaultdict(list)
+    for comment_id, visitor_hash, ip_hash, created_at in rows:
+        likes[comment_id].append({"visitor_hash": visitor_hash, "ip_hash": ip_hash,
+                                  "created": _time(created_at)})
+    return likes
+
+
+def _comments(rows, likes):
     """The thread's comments with ids 1, 2, … in id order; parents by those ids."""
     local_ids = {row.id: number for number, row in enumerate(rows, start=1)}
     return [{
@@ -74,7 +90,9 @@ def _comments(rows):
         "created": _time(row.created_at),
         "edited": _time(row.edited_at),
         "status": str(row.status),
+        "notify_replies": row.notify_replies,
         "ip_hash": row.ip_hash,
+        "likes": likes.get(row.id, []),
         "text": row.text,
         "html": row.html,
     } for row in rows]

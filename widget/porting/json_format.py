@@ -4,16 +4,27 @@ ijson walks the file event by event: a site's fields are gathered until its "thr
 start, then each thread is built whole (one thread at a time in memory, never the file).
 """
 
+import re
+
 import ijson
 from ijson.common import ObjectBuilder
 
 from ..models import CommentStatus, ModerationMode
 from .progress import tracked
-from .stream import ImportedComment, ImportedSite, ImportedThread, ImportRefused, Skipped, parse_iso_datetime
+from .stream import (
+    ImportedComment,
+    ImportedLike,
+    ImportedSite,
+    ImportedThread,
+    ImportRefused,
+    Skipped,
+    parse_iso_datetime,
+)
 
 FORMAT_NAME = "widget-export"
 FORMAT_VERSION = 1
-SITE_FIELDS = ("key", "name", "moderation", "created")
+SITE_FIELDS = ("key", "name", "moderation", "likes_enabled", "created")
+SITE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,32}$")  # older keys may hold - and _
 THREAD = "sites.item.threads.item"
 
 
@@ -67,13 +78,15 @@ def _build_object(events, first_event):
 
 def _site(fields, origins):
     key, name = fields.get("key"), fields.get("name")
-    if not isinstance(key, str) or not 0 < len(key) <= 32 or not isinstance(name, str):
-        raise ImportRefused("A site in the file has no valid \"key\" (1 to 32 characters) or \"name\".")
+    if not isinstance(key, str) or not SITE_KEY.match(key) or not isinstance(name, str):
+        raise ImportRefused("A site in the file has no valid \"key\" (1 to 32 letters, digits, "
+                            "- or _) or \"name\".")
     try:
         moderation = ModerationMode(fields.get("moderation", "none"))
     except ValueError:
         raise ImportRefused(f"Site {key} has an unknown moderation mode.") from None
     return ImportedSite(key=key, name=name, allowed_origins=origins, moderation=moderation,
+                        likes_enabled=fields.get("likes_enabled") is not False,
                         created=parse_iso_datetime(fields.get("created")))
 
 
@@ -88,24 +101,33 @@ def _thread(thread, site_key):
                          parse_iso_datetime(_string(thread.get("created"))))
     comments = thread.get("comments")
     for comment in comments if isinstance(comments, list) else ():
-        yield _comment(source_id, url, comment)
+        yield from _comment(source_id, url, comment)
 
 
 def _comment(thread_id, url, comment):
     if not isinstance(comment, dict):
-        return Skipped(f"a comment in {url}", "it is not a JSON object")
+        yield Skipped(f"a comment in {url}", "it is not a JSON object")
+        return
     what = f"comment {comment.get('id')} in {url}"
     try:
         status = CommentStatus(comment.get("status"))
     except ValueError:
-        return Skipped(what, f"unknown status {comment.get('status')!r}")
+        yield Skipped(what, f"unknown status {comment.get('status')!r}")
+        return
     import_key = comment.get("import_key")
     if import_key is not None and (not isinstance(import_key, str) or len(import_key) > 100):
-        return Skipped(what, "its import_key is not a string of at most 100 characters")
+        yield Skipped(what, "its import_key is not a string of at most 100 characters")
+        return
     if not isinstance(comment.get("text"), str) or not isinstance(comment.get("html"), str):
-        return Skipped(what, "its text or html is missing")
+        yield Skipped(what, "its text or html is missing")
+        return
+    raw_likes = comment.get("likes")
+    likes = [_like(like) for like in raw_likes] if isinstance(raw_likes, list) else []
+    if None in likes:
+        yield Skipped(f"likes of {what}", f"{likes.count(None)} without a visitor_hash of at most "
+                                          "64 characters or a valid time")
     parent = comment.get("parent")
-    return ImportedComment(
+    yield ImportedComment(
         thread_source_id=thread_id,
         source_id=str(comment.get("id")),
         parent_source_id=str(parent) if parent is not None else None,
@@ -118,8 +140,26 @@ def _comment(thread_id, url, comment):
         text=comment["text"],
         html=comment["html"],
         status=status,
-        ip_hash=_string(comment.get("ip_hash")) or None,
+        ip_hash=_hash(comment.get("ip_hash")),
+        notify_replies=comment.get("notify_replies") is True,
+        likes=tuple(like for like in likes if like is not None),
     )
+
+
+def _like(like):
+    """An ImportedLike, or None when the entry is malformed."""
+    if not isinstance(like, dict):
+        return None
+    visitor_hash = _hash(like.get("visitor_hash"))
+    created = parse_iso_datetime(_string(like.get("created")))
+    if visitor_hash is None or created is None:
+        return None
+    return ImportedLike(visitor_hash, _hash(like.get("ip_hash")), created)
+
+
+def _hash(value):
+    """A stored hash (64 hex digits from this service), or None for anything else."""
+    return value if isinstance(value, str) and 0 < len(value) <= 64 else None
 
 
 def _string(value):

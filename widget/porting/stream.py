@@ -26,6 +26,7 @@ class ImportedSite:
     name: str
     allowed_origins: list[str]
     moderation: ModerationMode
+    likes_enabled: bool = True
     created: datetime | None = None
 
 
@@ -53,6 +54,15 @@ class ImportedComment:
     ip_address: str | None = None  # hashed on the way in, never stored
     ip_hash: str | None = None  # already hashed (our own export)
     edited: datetime | None = None
+    notify_replies: bool = False  # our own export: the author asked for reply emails
+    likes: tuple = ()  # our own export: ImportedLike for each like
+
+
+@dataclass(slots=True)
+class ImportedLike:
+    visitor_hash: str  # keyed with the server's secret, like ip_hash
+    ip_hash: str | None
+    created: datetime
 
 
 def naive_utc(moment):

@@ -18,7 +18,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Comment, CommentStatus, Site, Thread, utcnow
+from ..models import Comment, CommentLike, Site, Thread, utcnow
 from ..privacy import hash_ip
 from ..sites import parse_origins
 from ..threads import find_site
@@ -90,6 +90,7 @@ class ImportWriter:
         self._batch = []  # (row, dedupe key, parent's source ref, what, (html, text))
         self._queued = deque()  # (batch, its HTML being rendered), oldest first
         self._unlinked = []  # (comment id, parent's source ref, what) to link at the end
+        self._likes = {}  # dedupe key -> likes of a comment not inserted yet (our JSON)
         self._outside_origins = Counter()
 
     def write(self, items):
@@ -123,7 +124,8 @@ class ImportWriter:
             except InvalidURL as error:
                 raise ImportRefused(f"Site {imported.key}: {error}") from None
             site = Site(key=imported.key, name=imported.name[:200], allowed_origins=origins,
-                        moderation=imported.moderation, created_at=imported.created or utcnow())
+                        moderation=imported.moderation, likes_enabled=imported.likes_enabled,
+                        created_at=imported.created or utcnow())
             db.session.add(site)
             db.session.flush()
             self.report.sites_created.append(site.key)
@@ -236,10 +238,14 @@ class ImportWriter:
             "created_at": imported.created,
             "edited_at": imported.edited,
             "import_key": import_key,
+            "notify_replies": imported.notify_replies,
+            "like_count": len(imported.likes),
         }
         parent_ref = ((imported.thread_source_id, imported.parent_source_id)
                       if imported.parent_source_id is not None else None)
         self._batch.append((row, dedupe_key, parent_ref, what, (imported.html, imported.text)))
+        if imported.likes:
+            self._likes[dedupe_key] = imported.likes
         if len(self._batch) >= self._batch_size:
             self._flush()
 
@@ -295,14 +301,20 @@ class ImportWriter:
             [row for row, *_ in batch])
         for comment_id, thread_id, import_key, created_at, author, text in inserted:
             self._comment_ids[_dedupe_key(thread_id, import_key, created_at, author, text)] = comment_id
+        likes = []
         for row, dedupe_key, parent_ref, what, _source in batch:
             comment_id = self._comment_ids[dedupe_key]
+            likes.extend({"comment_id": comment_id, "visitor_hash": like.visitor_hash,
+                          "ip_hash": like.ip_hash, "created_at": like.created}
+                         for like in self._likes.pop(dedupe_key, ()))
             self._touched.add(row["thread_id"])
             self.report.added[row["status"]] += 1
             if row["parent_id"] is not None:
                 self._parents[comment_id] = row["parent_id"]
             elif parent_ref is not None:
                 self._unlinked.append((comment_id, parent_ref, what))
+        if likes:
+            db.session.execute(insert(CommentLike), likes)
 
     def _resolve(self, parent_ref):
         if parent_ref is None:
