@@ -43,6 +43,7 @@ class DescendantWatcher(threading.Thread):
     def __init__(self):
         super().__init__(daemon=True)
         self.peak_rss_kb = {}
+        self.peak_pss_kb = {}  # RSS counts pages shared with the forkserver in each worker
         self.cpu_ticks = {}
         self.stopped = threading.Event()
 
@@ -55,8 +56,11 @@ class DescendantWatcher(threading.Thread):
             try:
                 stat = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
                 status = (Path("/proc") / str(pid) / "status").read_text()
+                rollup = (Path("/proc") / str(pid) / "smaps_rollup").read_text()
             except OSError:
                 continue
+            pss = next(line for line in rollup.splitlines() if line.startswith("Pss:"))
+            self.peak_pss_kb[pid] = max(self.peak_pss_kb.get(pid, 0), int(pss.split()[1]))
             self.cpu_ticks[pid] = int(stat[11]) + int(stat[12])
             high_water = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
             self.peak_rss_kb[pid] = max(self.peak_rss_kb.get(pid, 0), int(high_water.split()[1]))
@@ -82,6 +86,7 @@ class DescendantWatcher(threading.Thread):
         self.stopped.set()
         self.join()
         return (max(self.peak_rss_kb.values(), default=0) / 1024,
+                sum(self.peak_pss_kb.values()) / 1024,
                 sum(self.cpu_ticks.values()) / os.sysconf("SC_CLK_TCK"))
 
 
@@ -121,7 +126,7 @@ def main():
         with open(path, "rb") as fileobj:
             report = run_import("disqus", fileobj, site, workers=workers)
         seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
-        worker_rss, worker_cpu = watcher.stop()
+        worker_rss, workers_pss, worker_cpu = watcher.stop()
         stored = db.session.scalar(select(func.count(Comment.id)))
     print(f"file: {path.name}, {path.stat().st_size / 1e6:.1f} MB, {count:,} comments")
     print(f"database: {database_url.split('://')[0]}")
@@ -131,7 +136,8 @@ def main():
           f"sanitizing processes ({workers if workers > 1 else 'none'}); load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"peak RSS: {peak_rss_mb():.0f} MB this process (before the import: {baseline:.0f} MB)"
-          + (f", {worker_rss:.0f} MB the largest sanitizing process" if workers > 1 else ""))
+          + (f"; sanitizing processes: {worker_rss:.0f} MB RSS the largest, {workers_pss:.0f} MB "
+             "PSS all together (forkserver included)" if workers > 1 else ""))
 
 if __name__ == "__main__":
     main()
