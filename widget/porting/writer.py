@@ -295,12 +295,14 @@ class ImportWriter:
             row["html"] = html
             row["parent_id"] = self._resolve(parent_ref)
         table = Comment.__table__  # Core: one multi-row INSERT per batch, not one per row
-        inserted = db.session.execute(
-            table.insert().returning(table.c.id, table.c.thread_id, table.c.import_key,
-                                     table.c.created_at, table.c.author, table.c.text),
-            [row for row, *_ in batch])
-        for comment_id, thread_id, import_key, created_at, author, text in inserted:
-            self._comment_ids[_dedupe_key(thread_id, import_key, created_at, author, text)] = comment_id
+        keyed = all(row["import_key"] is not None for row, *_ in batch)
+        identity = ((table.c.thread_id, table.c.import_key) if keyed else  # no text sent back
+                    (table.c.thread_id, table.c.import_key, table.c.created_at, table.c.author,
+                     table.c.text))
+        inserted = db.session.execute(table.insert().returning(table.c.id, *identity),
+                                      [row for row, *_ in batch])
+        for comment_id, *columns in inserted:
+            self._comment_ids[tuple(columns) if keyed else _dedupe_key(*columns)] = comment_id
         likes = []
         for row, dedupe_key, parent_ref, what, _source in batch:
             comment_id = self._comment_ids[dedupe_key]
