@@ -55,17 +55,20 @@ def populate(tmp_path):
     reply = make_comment(thread, "Reply\nwith a break", parent=root, author="Bob",
                          edited_at=datetime(2026, 1, 2, 3, 4, 5, 678901))
     deep = make_comment(thread, "Deep 東京 <script>x</script>", parent=reply, author="Cy")
-    make_comment(thread, "Deepest", parent=deep, status=CommentStatus.PENDING)
+    make_comment(thread, "Deepest", parent=deep, status=CommentStatus.PENDING, reply_to_id=deep.id)
+    # placed under the root by a depth cap, answering the deep one
+    make_comment(thread, "Capped", parent=root, reply_to_id=deep.id)
     gone = make_comment(thread, "Gone", status=CommentStatus.DELETED)
     make_comment(thread, "Under a deleted one", parent=gone)
-    make_comment(thread, "Buy pills", status=CommentStatus.SPAM,
+    make_comment(thread, "Buy pills", status=CommentStatus.SPAM, spam_reason="blocked word: pills",
                  created_at=datetime(2020, 5, 5, 5, 5, 5))
     make_thread(blog, url="https://blog.example.com/quiet", title="No comments yet")
     # A Disqus import whose reply comes first: the reply gets the smaller id.
     import_text(tmp_path, HEAD + thread_xml(1, "http://example.org/imported")
                 + post_xml(11, 1, parent=10, message="<p>Reply <b>first</b></p>")
                 + post_xml(10, 1, message="Parent\n\nsecond", deleted="true") + "</disqus>", blog)
-    other = make_site("Other", ["https://other.example.com"], likes_enabled=False)
+    other = make_site("Other", ["https://other.example.com"], likes_enabled=False,
+                      blocked_words=["pills", "casino"], max_links=2)
     make_comment(make_thread(other, url="https://other.example.com/?p=4"), "Elsewhere")
     return blog, other
 
@@ -121,6 +124,12 @@ def test_export_format(app, tmp_path):
     assert root["created"].endswith("Z") and datetime.fromisoformat(root["created"])
     assert reply["edited"] == "2026-01-02T03:04:05.678901Z"
     assert (root["notify_replies"], reply["notify_replies"]) == (True, False)
+    capped = next(comment for comment in hello["comments"] if comment["text"] == "Capped")
+    assert (capped["parent"], capped["reply_to"]) == (1, 3)
+    spam = next(comment for comment in hello["comments"] if comment["status"] == "spam")
+    assert spam["spam_reason"] == "blocked word: pills"
+    other_site = json.loads(export_text())["sites"][1]
+    assert (other_site["blocked_words"], other_site["max_links"]) == (["pills", "casino"], 2)
     assert [like["visitor_hash"] for like in root["likes"]] == [
         visitor_hash("first-visitor", None), visitor_hash("second-visitor", None)]
     assert root["likes"][0]["ip_hash"] == "b" * 64 and root["likes"][0]["created"].endswith("Z")
@@ -128,6 +137,7 @@ def test_export_format(app, tmp_path):
     assert {comment["status"] for comment in hello["comments"]} == {"approved", "pending", "deleted", "spam"}
     first, second = imported["comments"]
     assert (first["import_key"], first["parent"], second["import_key"]) == ("disqus:11", 2, "disqus:10")
+    assert first["reply_to"] == 2  # imported replies answer their parent
     assert first["text"] == "<p>Reply <b>first</b></p>"
     assert first["html"] == "<p>Reply <strong>first</strong></p>"
 

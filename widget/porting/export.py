@@ -16,10 +16,11 @@ from ..extensions import db
 from ..models import Comment, CommentLike, Thread
 from .json_format import FORMAT_NAME, FORMAT_VERSION
 
-COMMENT_COLUMNS = (Comment.id, Comment.thread_id, Comment.parent_id, Comment.import_key,
+COMMENT_COLUMNS = (Comment.id, Comment.thread_id, Comment.parent_id, Comment.reply_to_id,
+                   Comment.import_key,
                    Comment.author, Comment.email, Comment.website, Comment.created_at,
-                   Comment.edited_at, Comment.status, Comment.notify_replies, Comment.ip_hash,
-                   Comment.text, Comment.html)
+                   Comment.edited_at, Comment.status, Comment.spam_reason, Comment.notify_replies,
+                   Comment.ip_hash, Comment.text, Comment.html)
 
 
 def write_export(out, sites):
@@ -42,6 +43,7 @@ def write_export(out, sites):
 def _site_fields(site):
     return (("key", site.key), ("name", site.name), ("allowed_origins", site.allowed_origins),
             ("moderation", str(site.moderation)), ("likes_enabled", site.likes_enabled),
+            ("blocked_words", site.blocked_words), ("max_links", site.max_links),
             ("created", _time(site.created_at)))
 
 
@@ -83,6 +85,7 @@ def _comments(rows, likes):
     return [{
         "id": local_ids[row.id],
         "parent": local_ids.get(row.parent_id),
+        "reply_to": local_ids.get(row.reply_to_id),
         "import_key": row.import_key,
         "author": row.author,
         "email": row.email,
@@ -90,6 +93,7 @@ def _comments(rows, likes):
         "created": _time(row.created_at),
         "edited": _time(row.edited_at),
         "status": str(row.status),
+        "spam_reason": row.spam_reason,
         "notify_replies": row.notify_replies,
         "ip_hash": row.ip_hash,
         "likes": likes.get(row.id, []),

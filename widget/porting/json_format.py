@@ -23,7 +23,7 @@ from .stream import (
 
 FORMAT_NAME = "widget-export"
 FORMAT_VERSION = 1
-SITE_FIELDS = ("key", "name", "moderation", "likes_enabled", "created")
+SITE_FIELDS = ("key", "name", "moderation", "likes_enabled", "max_links", "created")
 SITE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,32}$")  # older keys may hold - and _
 THREAD = "sites.item.threads.item"
 
@@ -43,6 +43,8 @@ def read_json(fileobj, *, on_progress=None, **_options):
                 site_fields[prefix[11:]] = value
             elif prefix == "sites.item.allowed_origins.item":
                 origins.append(value)
+            elif prefix == "sites.item.blocked_words.item" and isinstance(value, str):
+                site_fields.setdefault("blocked_words", []).append(value)
             elif prefix == "sites.item.threads" and event == "start_array":
                 yield _site(site_fields, origins)
             elif prefix == THREAD and event == "start_map":
@@ -87,6 +89,8 @@ def _site(fields, origins):
         raise ImportRefused(f"Site {key} has an unknown moderation mode.") from None
     return ImportedSite(key=key, name=name, allowed_origins=origins, moderation=moderation,
                         likes_enabled=fields.get("likes_enabled") is not False,
+                        blocked_words=fields.get("blocked_words", []),
+                        max_links=fields["max_links"] if type(fields.get("max_links")) is int else None,
                         created=parse_iso_datetime(fields.get("created")))
 
 
@@ -126,7 +130,7 @@ def _comment(thread_id, url, comment):
     if None in likes:
         yield Skipped(f"likes of {what}", f"{likes.count(None)} without a visitor_hash of at most "
                                           "64 characters or a valid time")
-    parent = comment.get("parent")
+    parent, reply_to = comment.get("parent"), comment.get("reply_to")
     yield ImportedComment(
         thread_source_id=thread_id,
         source_id=str(comment.get("id")),
@@ -142,6 +146,9 @@ def _comment(thread_id, url, comment):
         status=status,
         ip_hash=_hash(comment.get("ip_hash")),
         notify_replies=comment.get("notify_replies") is True,
+        answers_parent=reply_to == parent,
+        reply_to_source_id=str(reply_to) if reply_to is not None else None,
+        spam_reason=_string(comment.get("spam_reason")) or None,
         likes=tuple(like for like in likes if like is not None),
     )
 

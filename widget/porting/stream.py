@@ -5,7 +5,7 @@ comment names its thread and parent by the source's own ids, so a reply may come
 the comment it answers, and a comment before its thread.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ..models import CommentStatus, ModerationMode
@@ -27,6 +27,8 @@ class ImportedSite:
     allowed_origins: list[str]
     moderation: ModerationMode
     likes_enabled: bool = True
+    blocked_words: list[str] = field(default_factory=list)
+    max_links: int | None = None
     created: datetime | None = None
 
 
@@ -55,6 +57,11 @@ class ImportedComment:
     ip_hash: str | None = None  # already hashed (our own export)
     edited: datetime | None = None
     notify_replies: bool = False  # our own export: the author asked for reply emails
+    # The comment answered is the parent, except (our own export) when a depth cap placed
+    # the reply under another one: then it is reply_to_source_id (or none at all).
+    answers_parent: bool = True
+    reply_to_source_id: str | None = None
+    spam_reason: str | None = None
     likes: tuple = ()  # our own export: ImportedLike for each like
 
 

@@ -89,8 +89,11 @@ class ImportWriter:
         self._renderer = Renderer(workers)
         self._batch = []  # (row, dedupe key, parent's source ref, what, (html, text))
         self._queued = deque()  # (batch, its HTML being rendered), oldest first
-        self._unlinked = []  # (comment id, parent's source ref, what) to link at the end
+        # (comment id, parent's source ref, what, answers its parent) to link at the end
+        self._unlinked = []
         self._likes = {}  # dedupe key -> likes of a comment not inserted yet (our JSON)
+        # dedupe key -> source ref of the comment answered, where it is not the parent
+        self._answers = {}
         self._outside_origins = Counter()
 
     def write(self, items):
@@ -125,6 +128,7 @@ class ImportWriter:
                 raise ImportRefused(f"Site {imported.key}: {error}") from None
             site = Site(key=imported.key, name=imported.name[:200], allowed_origins=origins,
                         moderation=imported.moderation, likes_enabled=imported.likes_enabled,
+                        blocked_words=imported.blocked_words, max_links=imported.max_links,
                         created_at=imported.created or utcnow())
             db.session.add(site)
             db.session.flush()
@@ -240,12 +244,17 @@ class ImportWriter:
             "import_key": import_key,
             "notify_replies": imported.notify_replies,
             "like_count": len(imported.likes),
+            "spam_reason": _optional(imported.spam_reason, 200),
+            # the comment answered: the parent (set with it), or see self._answers
+            "reply_to_id": imported.answers_parent,
         }
         parent_ref = ((imported.thread_source_id, imported.parent_source_id)
                       if imported.parent_source_id is not None else None)
         self._batch.append((row, dedupe_key, parent_ref, what, (imported.html, imported.text)))
         if imported.likes:
             self._likes[dedupe_key] = imported.likes
+        if not imported.answers_parent and imported.reply_to_source_id is not None:
+            self._answers[dedupe_key] = (imported.thread_source_id, imported.reply_to_source_id)
         if len(self._batch) >= self._batch_size:
             self._flush()
 
@@ -291,9 +300,11 @@ class ImportWriter:
         The database may return the new ids in any order (SQLite promises none), so
         each returned row is matched to its comment by the same key that dedupes it.
         """
+        answers_parent = [row["reply_to_id"] is True for row, *_ in batch]
         for (row, _key, parent_ref, _what, _source), html in zip(batch, htmls):
             row["html"] = html
             row["parent_id"] = self._resolve(parent_ref)
+            row["reply_to_id"] = row["parent_id"] if row["reply_to_id"] is True else None
         table = Comment.__table__  # Core: one multi-row INSERT per batch, not one per row
         keyed = all(row["import_key"] is not None for row, *_ in batch)
         identity = ((table.c.thread_id, table.c.import_key) if keyed else  # no text sent back
@@ -304,7 +315,7 @@ class ImportWriter:
         for comment_id, *columns in inserted:
             self._comment_ids[tuple(columns) if keyed else _dedupe_key(*columns)] = comment_id
         likes = []
-        for row, dedupe_key, parent_ref, what, _source in batch:
+        for (row, dedupe_key, parent_ref, what, _source), answers in zip(batch, answers_parent):
             comment_id = self._comment_ids[dedupe_key]
             likes.extend({"comment_id": comment_id, "visitor_hash": like.visitor_hash,
                           "ip_hash": like.ip_hash, "created_at": like.created}
@@ -314,7 +325,7 @@ class ImportWriter:
             if row["parent_id"] is not None:
                 self._parents[comment_id] = row["parent_id"]
             elif parent_ref is not None:
-                self._unlinked.append((comment_id, parent_ref, what))
+                self._unlinked.append((comment_id, parent_ref, what, answers))
         if likes:
             db.session.execute(insert(CommentLike), likes)
 
@@ -326,7 +337,7 @@ class ImportWriter:
     def _link_replies(self):
         """Give parents to the replies that came before them; the rest stay at the top."""
         links = []
-        for comment_id, parent_ref, what in self._unlinked:
+        for comment_id, parent_ref, what, answers_parent in self._unlinked:
             parent_id = self._resolve(parent_ref)
             if parent_id is None:
                 self.report.notes.append(Skipped(
@@ -336,9 +347,14 @@ class ImportWriter:
                     what, f"its parent {parent_ref[1]} replies to it: kept at the top level"))
             else:
                 self._parents[comment_id] = parent_id
-                links.append({"id": comment_id, "parent_id": parent_id})
+                links.append({"id": comment_id, "parent_id": parent_id,
+                              "reply_to_id": parent_id if answers_parent else None})
         if links:
             db.session.execute(update(Comment), links)
+        answers = [{"id": self._comment_ids[key], "reply_to_id": self._resolve(ref)}
+                   for key, ref in self._answers.items() if self._comment_ids.get(key)]
+        if answers:  # after the parents: the comment answered may differ from the parent
+            db.session.execute(update(Comment), answers)
 
     def _makes_loop(self, comment_id, parent_id):
         ancestor = parent_id
