@@ -4,6 +4,7 @@ The command line and the admin upload both call run_import with an open binary f
 """
 
 from ..extensions import db
+from ..privacy import current_period, salt_for
 from .disqus import read_disqus
 from .isso import read_isso
 from .json_format import read_json
@@ -29,6 +30,9 @@ def run_import(format_name, fileobj, site=None, *, on_progress=None, workers=1, 
     if site is None and format_name != "json":
         raise ValueError(f"A {format_name} import needs the site to import into.")
     items = READERS[format_name](fileobj, site=site, on_progress=on_progress, **options)
+    # The first IP hash of a period makes its salt and commits (privacy.salt_for): let that
+    # happen now, before the import has written anything it could commit half of.
+    salt_for(current_period())
     try:
         writer = ImportWriter(site, restore=format_name == "json", workers=workers)
         report = writer.write(items)
