@@ -1,6 +1,7 @@
 """Run an import as one transaction: the whole file is stored, or (on any error) nothing.
 
-The command line and the admin upload both call run_import with an open binary file.
+The command line calls run_import with an open binary file; an upload view can call it
+the same way with the uploaded stream (it needs nothing from the request).
 """
 
 from ..extensions import db
