@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test migrate bench bench-import clean
+.PHONY: run test install install-test migrate bench bench-import clean translations translations-update screenshots
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,25 @@ test: install-test
 
 bench-import: install  # import a generated 100,000-comment Disqus export; prints time and peak RSS
 	$(BIN)/python bench/import_big.py $(COMMENTS)
+
+# Languages: extract the messages, merge them into every catalog, compile the .mo files
+# (committed, so an install needs no step of its own). A new language:
+#   $(BIN)/pybabel init -i widget/translations/messages.pot -d widget/translations -l LANG
+BABEL := $(BIN)/pybabel
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k plural_forms:1,2
+
+translations-update: install
+	$(BABEL) extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output \
+	  --project widget --copyright-holder "widget contributors" \
+	  -o widget/translations/messages.pot .
+	$(BABEL) update -i widget/translations/messages.pot -d widget/translations --no-fuzzy-matching
+
+translations: translations-update
+	$(BABEL) compile -d widget/translations --statistics
+
+# PNGs of the demo for the README: light, dark, 320 px, Arabic (right to left).
+screenshots: install-test
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

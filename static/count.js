@@ -23,8 +23,22 @@
     return new URL(value, location.href).href.split("#")[0];
   }
 
+  // "N comments" in every language, put in by the server (widget/embed/loader.py); the
+  // language is this script tag's data-lang, else the page's <html lang>, else the browser's.
+  var STRINGS = /*LOADER_STRINGS*/{};
+  var words = (function () {
+    var wanted = [script.dataset.lang, document.documentElement.lang].concat(navigator.languages || []);
+    for (var i = 0; i < wanted.length; i++) {
+      var language = String(wanted[i] || "").toLowerCase().split(/[-_]/)[0];
+      if (STRINGS[language]) return { language: language, count: STRINGS[language].count };
+    }
+    return { language: "en", count: (STRINGS.en || {}).count ||
+             { one: "%(num)s comment", other: "%(num)s comments" } };
+  })();
+
   function label(count) {
-    return count === 1 ? "1 comment" : count + " comments";
+    var category = new Intl.PluralRules(words.language).select(count);
+    return (words.count[category] || words.count.other).replace("%(num)s", count);
   }
 
   function request(site, urls) {

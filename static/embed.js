@@ -8,6 +8,18 @@
   var MIN_HEIGHT = 50, MAX_HEIGHT = 100000;
   var linked = /^#c-(\d+)$/.exec(location.hash);
   var frames = [];
+  // The loader's words in every language, put in by the server (widget/embed/loader.py).
+  var STRINGS = /*LOADER_STRINGS*/{};
+
+  // The snippet's data-lang, else the host page's language, else the browser's.
+  function wordsFor(div) {
+    var wanted = [div.dataset.lang, document.documentElement.lang].concat(navigator.languages || []);
+    for (var i = 0; i < wanted.length; i++) {
+      var language = String(wanted[i] || "").toLowerCase().split(/[-_]/)[0];
+      if (STRINGS[language]) return STRINGS[language];
+    }
+    return STRINGS.en || { comments: "Comments", show: "Show comments", showCount: "Show comments (%(num)s)" };
+  }
 
   function articleUrl(div) {
     if (div.dataset.url) return new URL(div.dataset.url, location.href).href;
@@ -38,7 +50,7 @@
   function mount(div) {
     var iframe = document.createElement("iframe");
     iframe.src = threadSrc(div);
-    iframe.title = "Comments";
+    iframe.title = wordsFor(div).comments;
     iframe.allow = "clipboard-write";
     iframe.setAttribute("scrolling", "no");
     iframe.style.cssText = "width:100%;border:0;height:400px;display:block;color-scheme:normal";
@@ -60,14 +72,14 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "comments-show";
-      button.textContent = "Show comments";
+      button.textContent = wordsFor(div).show;
       button.addEventListener("click", function () {
         button.remove();
         mount(div);
       });
       div.appendChild(button);
       (bySite[div.dataset.site] = bySite[div.dataset.site] || []).push(
-        { url: articleUrl(div), button: button });
+        { url: articleUrl(div), button: button, words: wordsFor(div) });
     });
     Object.keys(bySite).forEach(function (site) {
       var items = bySite[site];
@@ -77,7 +89,8 @@
         .then(function (body) {
           items.forEach(function (item) {
             var count = body.counts[item.url];
-            if (typeof count === "number") item.button.textContent = "Show comments (" + count + ")";
+            if (typeof count !== "number") return;
+            item.button.textContent = item.words.showCount.replace("%(num)s", count);
           });
         })
         .catch(function () { /* the button still works without a number */ });

@@ -9,6 +9,30 @@
   var parentOrigin = thread.dataset.parentOrigin;
   var embedded = Boolean(parentOrigin) && window.parent !== window;
   var mainForm = document.getElementById("reply-form");
+  var language = document.documentElement.lang || "en";
+  // What this script says, in the page's language (widget/i18n.py, thread_script_strings).
+  var strings = JSON.parse(document.getElementById("widget-strings").textContent);
+
+  function format(message, values) {
+    return message.replace(/%\((\w+)\)s/g, function (match, name) {
+      return name in values ? values[name] : match;
+    });
+  }
+
+  function countLabel(count) {
+    if (count === 0) return strings.noComments;
+    var category = new Intl.PluralRules(language).select(count);
+    var message = strings.count[category] || strings.count.other;
+    return format(message, { num: count });
+  }
+
+  // Polite announcements for screen readers (the page's role="status" region).
+  function announce(message) {
+    var status = document.getElementById("thread-status");
+    if (!status) return;
+    status.textContent = "";
+    setTimeout(function () { status.textContent = message; }, 50);
+  }
 
   /* ---- Talking to the loader ---- */
 
@@ -79,7 +103,7 @@
       var alert = document.createElement("div");
       alert.className = "form-error";
       alert.setAttribute("role", "alert");
-      alert.textContent = general.join(" ") || body.message || "The comment was not posted.";
+      alert.textContent = general.join(" ") || body.message || strings.notPosted;
       form.querySelector("h2").insertAdjacentElement("afterend", alert);
     }
     reportHeight();
@@ -133,8 +157,9 @@
       updateCount(result.body.status === "approved" ? 1 : 0);
       article.setAttribute("tabindex", "-1");
       article.focus();
+      announce(result.body.status === "approved" ? strings.posted : strings.pending);
     }).catch(function () {
-      showErrors(form, { message: "The comment could not be sent. Check your connection and try again." });
+      showErrors(form, { message: strings.networkError });
     }).then(function () {
       button.disabled = false;
       reportHeight();
@@ -145,7 +170,7 @@
     var heading = thread.querySelector(".thread-count");
     var count = (parseInt(heading.dataset.count, 10) || 0) + delta;
     heading.dataset.count = count;
-    heading.textContent = count === 0 ? "No comments yet" : count === 1 ? "1 comment" : count + " comments";
+    heading.textContent = countLabel(count);
   }
 
   function openReply(button) {
@@ -162,11 +187,12 @@
     });
     form.querySelectorAll(".field-error, .form-error").forEach(function (el) { el.remove(); });
     var author = article.querySelector(".comment-author");
-    form.querySelector("h2").textContent = "Reply to " + (author ? author.textContent : "a deleted comment");
+    form.querySelector("h2").textContent = author
+      ? format(strings.replyTo, { name: author.textContent }) : strings.replyToDeleted;
     var cancel = document.createElement("button");
     cancel.type = "button";
     cancel.className = "form-cancel";
-    cancel.textContent = "Cancel";
+    cancel.textContent = strings.cancel;
     cancel.addEventListener("click", function () { closeReply(form); button.focus(); });
     form.querySelector(".form-actions").appendChild(cancel);
     button.closest(".comment-actions").insertAdjacentElement("afterend", form);
@@ -188,7 +214,7 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "comment-copy";
-      button.textContent = "Copy link";
+      button.textContent = strings.copyLink;
       actions.appendChild(button);
     });
   }
@@ -196,8 +222,8 @@
   function copyLink(button) {
     var link = button.closest(".comment").querySelector(".comment-permalink").href;
     navigator.clipboard.writeText(link).then(function () {
-      button.textContent = "Link copied";
-      setTimeout(function () { button.textContent = "Copy link"; }, 2000);
+      button.textContent = strings.linkCopied;
+      setTimeout(function () { button.textContent = strings.copyLink; }, 2000);
     }, function () {
       // Refused (e.g. a frame without clipboard permission): offer the link to copy by hand.
       var field = button.parentNode.querySelector(".comment-link-field");
@@ -205,7 +231,7 @@
         field = document.createElement("input");
         field.className = "comment-link-field";
         field.readOnly = true;
-        field.setAttribute("aria-label", "Link to this comment");
+        field.setAttribute("aria-label", strings.linkToComment);
         button.insertAdjacentElement("afterend", field);
       }
       field.value = link;
@@ -243,6 +269,15 @@
   var thread = document.querySelector(".thread");
   if (!thread || !thread.dataset.threadPath) return;
   var threadPath = thread.dataset.threadPath;
+  // The page's words (the JSON block of widget/i18n.py), as in the part above.
+  var language = document.documentElement.lang || "en";
+  var strings = JSON.parse(document.getElementById("widget-strings").textContent);
+
+  function countLabel(count) {
+    if (count === 0) return strings.noComments;
+    var message = strings.count[new Intl.PluralRules(language).select(count)] || strings.count.other;
+    return message.replace("%(num)s", count);
+  }
   var articleUrl = thread.dataset.url;
 
   /* ---- storage: JSON in localStorage; where a browser denies it to a cross-site frame,
@@ -319,7 +354,7 @@
     input.checked = checked;
     var label = document.createElement("label");
     label.htmlFor = input.id;
-    label.textContent = "Remember me in this browser";
+    label.textContent = strings.rememberMe;
     box.appendChild(input);
     box.appendChild(label);
     actions.insertAdjacentElement("beforebegin", box);
@@ -356,12 +391,12 @@
   function addOwnControls(article, entry) {
     var actions = article.querySelector(":scope > .comment-actions");
     if (!actions || actions.querySelector(".comment-own-action")) return;
-    [["Edit", startEdit], ["Delete", deleteOwn]].forEach(function (pair) {
+    [["edit", strings.edit, startEdit], ["delete", strings.delete, deleteOwn]].forEach(function (own) {
       var button = document.createElement("button");
       button.type = "button";
-      button.className = "comment-own-action comment-" + pair[0].toLowerCase();
-      button.textContent = pair[0];
-      button.addEventListener("click", function () { pair[1](article, entry, button); });
+      button.className = "comment-own-action comment-" + own[0];
+      button.textContent = own[1];
+      button.addEventListener("click", function () { own[2](article, entry, button); });
       actions.appendChild(button);
     });
     var left = Date.parse(entry.until) - Date.now();
@@ -391,7 +426,7 @@
         form.className = "edit-form";
         var label = document.createElement("label");
         label.htmlFor = "edit-text-" + id;
-        label.textContent = "Change your text";
+        label.textContent = strings.changeText;
         var text = document.createElement("textarea");
         text.id = "edit-text-" + id;
         text.name = "text";
@@ -407,11 +442,11 @@
         var save = document.createElement("button");
         save.type = "submit";
         save.className = "button-primary";
-        save.textContent = "Save";
+        save.textContent = strings.save;
         var cancel = document.createElement("button");
         cancel.type = "button";
         cancel.className = "form-cancel";
-        cancel.textContent = "Cancel";
+        cancel.textContent = strings.cancel;
         actions.appendChild(save);
         actions.appendChild(cancel);
         form.appendChild(field);
@@ -430,7 +465,7 @@
         text.focus();
         resized();
       })
-      .catch(function () { showNote(article, "Could not reach the server. Try again."); });
+      .catch(function () { showNote(article, strings.serverUnreachable); });
   }
 
   function saveEdit(article, entry, form, text) {
@@ -466,13 +501,13 @@
       .catch(function () {
         var note = document.createElement("p");
         note.className = "field-error";
-        note.textContent = "The change could not be sent. Check your connection and try again.";
+        note.textContent = strings.changeNotSent;
         text.insertAdjacentElement("afterend", note);
       });
   }
 
   function deleteOwn(article, entry) {
-    if (!window.confirm("Delete your comment? This cannot be undone.")) return;
+    if (!window.confirm(strings.confirmDelete)) return;
     var id = article.id.slice(2);
     var wasCounted = !article.classList.contains("comment-pending");
     send(actionUrl("/c/" + id + "/delete"), { csrf_token: formToken(), edit_token: entry.token })
@@ -494,14 +529,14 @@
         if (wasCounted) countChanged(-1);
         resized();
       })
-      .catch(function () { showNote(article, "Could not reach the server. Try again."); });
+      .catch(function () { showNote(article, strings.serverUnreachable); });
   }
 
   function showNote(article, message) {
     var note = article.querySelector(":scope > .own-error") || document.createElement("p");
     note.className = "form-error own-error";
     note.setAttribute("role", "alert");
-    note.textContent = message || "That did not work.";
+    note.textContent = message || strings.failed;
     article.querySelector(":scope > .comment-actions").insertAdjacentElement("afterend", note);
     resized();
   }
@@ -510,7 +545,7 @@
     var heading = thread.querySelector(".thread-count");
     var count = Math.max((parseInt(heading.dataset.count, 10) || 0) + delta, 0);
     heading.dataset.count = count;
-    heading.textContent = count === 0 ? "No comments yet" : count === 1 ? "1 comment" : count + " comments";
+    heading.textContent = countLabel(count);
   }
 
   /* ---- likes: a random per-browser token names the visitor; liked ids kept here ---- */
@@ -527,7 +562,7 @@
 
   function showLiked(button, liked) {
     button.setAttribute("aria-pressed", liked ? "true" : "false");
-    button.firstChild.textContent = liked ? "Liked " : "Like ";
+    button.firstChild.textContent = (liked ? strings.liked : strings.like) + " ";
   }
 
   function markLikes(root) {
@@ -555,7 +590,7 @@
       save("liked", liked.slice(-500));
       showLiked(button, result.body.liked);
     }).catch(function () {
-      showNote(button.closest(".comment"), "Could not reach the server. Try again.");
+      showNote(button.closest(".comment"), strings.serverUnreachable);
     }).then(function () { button.disabled = false; });
   }
 
@@ -577,11 +612,11 @@
     if (!box) {
       box = document.createElement("section");
       box.className = "comment-preview";
-      box.setAttribute("aria-label", "Preview");
+      box.setAttribute("aria-label", strings.preview);
       box.setAttribute("aria-live", "polite");
       var label = document.createElement("p");
       label.className = "comment-preview-label";
-      label.textContent = "Preview";
+      label.textContent = strings.preview;
       var body = document.createElement("div");
       body.className = "comment-body";
       box.appendChild(label);
@@ -596,12 +631,12 @@
         var errors = result.body.errors || {};
         target.textContent = (errors.text || errors.csrf_token || [result.body.message]).join(" ");
       } else if (!result.body.html) {
-        target.textContent = "Nothing to preview yet.";
+        target.textContent = strings.nothingToPreview;
       } else {
         target.innerHTML = result.body.html;  // sanitized by the server's one sanitizer
       }
       resized();
-    }).catch(function () { target.textContent = "Could not reach the server. Try again."; });
+    }).catch(function () { target.textContent = strings.serverUnreachable; });
   }
 
   /* ---- relative times: "3 hours ago", the exact local time on hover ---- */
@@ -610,13 +645,12 @@
 
   function relativeTimes(root) {
     if (!window.Intl || !Intl.RelativeTimeFormat) return;
-    var format = new Intl.RelativeTimeFormat(document.documentElement.lang || undefined,
-                                             { numeric: "auto" });
+    var format = new Intl.RelativeTimeFormat(language, { numeric: "auto" });
     root.querySelectorAll(".comment-header time[datetime]").forEach(function (time) {
       var moment = new Date(time.getAttribute("datetime"));
       if (isNaN(moment)) return;
       var seconds = (moment.getTime() - Date.now()) / 1000;
-      var text = "just now";
+      var text = strings.justNow;
       for (var i = 0; i < UNITS.length; i++) {
         if (Math.abs(seconds) >= UNITS[i][1]) {
           text = format.format(Math.round(seconds / UNITS[i][1]), UNITS[i][0]);

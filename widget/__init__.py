@@ -13,10 +13,12 @@ from . import (
     errors,
     feeds,
     headers,
+    i18n,
     mail,
     ratelimit,
     requestid,
     templating,
+    theme,
 )
 from .config import load_config
 from .extensions import csrf, db, migrate
@@ -36,17 +38,20 @@ def create_app(test_config=None, instance_path=None):
     csrf.init_app(app)
     ratelimit.init_app(app)  # the limiter, keyed on the client's network
     clients.init_app(app)  # trusted proxies (WIDGET_PROXY_HOPS)
+    i18n.init_app(app)
 
     csrf.exempt(embed.bp)  # its form carries a signed per-form token instead
     app.register_blueprint(embed.bp)
     app.register_blueprint(feeds.bp)
     avatars.init_app(app)
     mail.init_app(app)
+    app.register_blueprint(theme.bp)
     if app.config["DEMO"]:
         app.register_blueprint(demo.bp)
 
     errors.init_app(app)
     templating.init_app(app)
+    theme.init_app(app)
     cli.init_app(app)
     headers.init_app(app)
     requestid.init_app(app)

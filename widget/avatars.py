@@ -9,6 +9,7 @@ import hashlib
 import hmac
 
 from flask import Blueprint, abort, current_app, make_response, render_template, url_for
+from flask_babel import gettext as _
 
 bp = Blueprint("avatars", __name__)
 
@@ -46,7 +47,7 @@ def identicon_cells(digest):
 @bp.get("/avatar/<digest>.svg")
 def avatar(digest):
     if len(digest) != DIGEST_LENGTH or any(char not in "0123456789abcdef" for char in digest):
-        abort(404, description="No such avatar.")
+        abort(404, description=_("No such avatar."))
     cells, hue = identicon_cells(digest)
     response = make_response(render_template("avatar.svg", cells=cells, hue=hue, grid=GRID))
     response.mimetype = "image/svg+xml"

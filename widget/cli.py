@@ -7,9 +7,11 @@ from flask.cli import AppGroup
 
 from .abuse_cli import commenter_cli, site_rules_command
 from .extensions import db
+from .i18n import available_languages, supported_language
 from .likes import set_likes_enabled
 from .porting import cli as porting_cli
 from .sites import all_sites, create_site, embed_snippet, parse_origins
+from .theme import CustomCSSTooLong, set_custom_css
 from .threads import find_site
 from .urls import InvalidURL
 
@@ -60,6 +62,50 @@ def site_likes_command(state, key):
         raise click.ClickException(f"No site has the key {key}.")
     set_likes_enabled(site, state == "on")
     click.echo(f"Likes are {state} for “{site.name}”.")
+
+
+def _site_or_fail(key):
+    site = find_site(key)
+    if site is None:
+        raise click.BadParameter(f"no site has the key {key!r} (see `sites list`).",
+                                 param_hint="KEY")
+    return site
+
+
+@sites_cli.command("set-css")
+@click.argument("key")
+@click.argument("css_file", type=click.File("r", encoding="utf-8"))
+def set_css_command(key, css_file):
+    """Set a site's custom CSS from a file ("-" reads standard input; an empty file
+    removes it). The CSS is sanitized; what was taken out is listed."""
+    site = _site_or_fail(key)
+    try:
+        removed = set_custom_css(site, css_file.read())
+    except CustomCSSTooLong as error:
+        raise click.BadParameter(str(error), param_hint="CSS_FILE") from None
+    for part in removed:
+        click.echo(f"Removed: {part}", err=True)
+    if site.custom_css:
+        click.echo(f"Custom CSS of “{site.name}” set ({len(site.custom_css):,} characters).")
+    else:
+        click.echo(f"“{site.name}” has no custom CSS now.")
+
+
+@sites_cli.command("set-language")
+@click.argument("key")
+@click.argument("language")
+def set_language_command(key, language):
+    """Set the language of a site's threads when the snippet names none ("auto": the
+    reader's browser decides)."""
+    site = _site_or_fail(key)
+    chosen = None if language == "auto" else supported_language(language)
+    if language != "auto" and chosen is None:
+        raise click.BadParameter(
+            f"{language!r} is not one of the languages: {', '.join(available_languages())}, "
+            "or auto.", param_hint="LANGUAGE")
+    site.default_language = chosen
+    db.session.commit()
+    click.echo(f"Threads of “{site.name}” are now in: {site.default_language or 'auto'}.")
 
 
 @click.command("demo")

@@ -45,6 +45,7 @@ class Defaults:
     MAIL_MAX_ATTEMPTS = 8
     MAIL_LINK_MAX_AGE = 7 * 24 * 3600  # confirmation and moderation links
     MODERATOR_EMAILS = ()  # a comma-separated string or a JSON list in the environment
+    CUSTOM_CSS_MAX_LENGTH = 50_000
 
     # Behind a reverse proxy: how many hops of X-Forwarded-* to trust (0: none, use the
     # peer's address). Never more than there are proxies, or clients can pick their IP.

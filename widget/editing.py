@@ -11,6 +11,8 @@ has neither storage nor cookies, the loader's signed list of the viewer's commen
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import exists, select
 
@@ -53,16 +55,17 @@ def check_owner(comment, token, vouched=False):
     it, or the loader's signed list vouches for it) and it is still in time."""
     if not vouched and not _token_names(comment, token):
         raise NotAllowed(
-            "This comment can only be changed from the browser it was posted from."
+            _("This comment can only be changed from the browser it was posted from.")
         )
     if comment.status not in CHANGEABLE:
-        raise NotAllowed("This comment can no longer be changed.")
+        raise NotAllowed(_("This comment can no longer be changed."))
     if utcnow() > editable_until(comment):
         minutes = current_app.config["EDIT_WINDOW"] // 60
-        raise NotAllowed(
-            f"Comments can only be changed in the first {minutes} minutes after posting; "
-            "that time has passed."
-        )
+        raise NotAllowed(ngettext(
+            "Comments can only be changed in the first minute after posting; "
+            "that time has passed.",
+            "Comments can only be changed in the first %(num)s minutes after posting; "
+            "that time has passed.", minutes))
 
 
 def _token_names(comment, token):

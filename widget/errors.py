@@ -1,10 +1,16 @@
 """Error pages and JSON errors: a clear message for every refusal, never a stack trace.
 
-Unexpected errors and database outages are logged with the request id that the page
-(and the X-Request-Id header) shows, so a reader's report can be found in the logs.
+Titles and generic messages are translated; a view's own description (translated where it
+was raised) replaces the generic message. Unexpected errors and database outages are
+logged with the request id that the page (and the X-Request-Id header) shows, so a
+reader's report can be found in the logs.
 """
 
 from flask import current_app, jsonify, make_response, render_template, request
+from flask_babel import format_number
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import (
     HTTPException,
@@ -18,19 +24,31 @@ from .ratelimit import retry_after_seconds
 from .requestid import request_id
 
 TITLES = {
-    400: "Bad request",
-    403: "Not allowed here",
-    404: "Not found",
-    405: "Method not allowed",
-    413: "Too large",
-    422: "Please check your input",
-    429: "Too many requests",
-    500: "Something went wrong",
-    503: "Temporarily unavailable",
+    400: _l("Bad request"),
+    403: _l("Not allowed here"),
+    404: _l("Not found"),
+    405: _l("Method not allowed"),
+    413: _l("Too large"),
+    422: _l("Please check your input"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong"),
+    503: _l("Temporarily unavailable"),
 }
-INTERNAL_ERROR_MESSAGE = "The server could not finish this request. Please try again in a moment."
-DATABASE_DOWN_MESSAGE = ("The comments are temporarily unavailable. Nothing you sent was lost "
-                         "on our side; please try again in a minute.")
+# Said when a view gave no description of its own (Werkzeug's defaults are English only).
+MESSAGES = {
+    400: _l("The request could not be understood."),
+    403: _l("You are not allowed to do this here."),
+    404: _l("There is nothing at this address."),
+    405: _l("This address does not accept this kind of request."),
+    413: _l("What was sent is too large."),
+    422: _l("Please check what you entered and try again."),
+    429: _l("Too many requests in a short time. Please wait a moment and try again."),
+    503: _l("The service is busy or under maintenance. Please try again in a moment."),
+}
+INTERNAL_ERROR_MESSAGE = _l(
+    "The server could not finish this request. Please try again in a moment.")
+DATABASE_DOWN_MESSAGE = _l("The comments are temporarily unavailable. Nothing you sent was lost "
+                           "on our side; please try again in a minute.")
 DATABASE_RETRY_AFTER = 30
 # PostgreSQL error classes that mean "not now" rather than "wrong": connection problems,
 # a read-only transaction (a replica, or a database being failed over), too many
@@ -42,9 +60,17 @@ def wants_json():
     return request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/")
 
 
+def error_message(error):
+    if error.code >= 500 and error.code != 503:
+        return str(INTERNAL_ERROR_MESSAGE)
+    if error.description == type(error).description and error.code in MESSAGES:
+        return str(MESSAGES[error.code])  # Werkzeug's default text: say it in the reader's language
+    return str(error.description)
+
+
 def handle_http_error(error):
-    title = TITLES.get(error.code, error.name)
-    message = INTERNAL_ERROR_MESSAGE if error.code >= 500 and error.code != 503 else error.description
+    title = str(TITLES.get(error.code, error.name))
+    message = error_message(error)
     if error.code == 413:
         message = too_large_message()
     elif error.code == 429:
@@ -66,18 +92,20 @@ def handle_http_error(error):
 
 def too_large_message():
     limit_kib = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 1024
-    return (f"What you sent is larger than the {limit_kib:,} KiB this service accepts. "
-            "Please shorten your comment and try again.")
+    return _("What you sent is larger than the %(limit)s KiB this service accepts. "
+             "Please shorten your comment and try again.", limit=format_number(limit_kib))
 
 
 def too_many_message(description):
     wait = retry_after_seconds()
     # Our limits say why; Werkzeug's default and Flask-Limiter's ("10 per 1 minute") do not.
     generic = not description or description == TooManyRequests.description or description[0].isdigit()
-    reason = TITLES[429] + "." if generic else description
+    reason = str(TITLES[429]) + "." if generic else str(description)
     if wait:
-        return f"{reason} Please wait {wait} seconds and try again."
-    return f"{reason} Please wait a moment and try again."
+        return ngettext("%(reason)s Please wait %(num)s second and try again.",
+                        "%(reason)s Please wait %(num)s seconds and try again.", wait,
+                        reason=reason)
+    return _("%(reason)s Please wait a moment and try again.", reason=reason)
 
 
 def is_database_unavailable(error):

@@ -1,5 +1,6 @@
 """Extensions created once, unbound; create_app attaches them to each app."""
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -29,6 +30,7 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 # Limits are declared in ratelimit.py and configured from app.config (RATELIMIT_*).
 limiter = Limiter(network_key)
+babel = Babel()  # bound with its locale selector by i18n.init_app
 
 
 @event.listens_for(Engine, "connect")

@@ -1,6 +1,7 @@
 """Atom feeds of the latest approved comments, per thread and per site (no emails)."""
 
 from flask import Blueprint, abort, make_response, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
@@ -27,14 +28,14 @@ def latest_comments(site, thread=None, limit=ENTRIES):
 def _site_or_404(site_key):
     site = find_site(site_key)
     if site is None:
-        abort(404, description=f"No site is registered with the key “{site_key}”.")
+        abort(404, description=_("No site is registered with the key “%(key)s”.", key=site_key))
     return site
 
 
 @bp.get("/feed/<site_key>.atom")
 def site_feed(site_key):
     site = _site_or_404(site_key)
-    return _feed(site=site, comments=latest_comments(site), title=f"Comments on {site.name}",
+    return _feed(site=site, comments=latest_comments(site), title=_("Comments on %(title)s", title=site.name),
                  feed_id=f"{public_url()}/feed/{site.key}",
                  alternate_url=site.allowed_origins[0] if site.allowed_origins else public_url(),
                  since=site.created_at)
@@ -48,11 +49,11 @@ def thread_feed(site_key):
     except InvalidURL as error:
         abort(400, description=str(error))
     if origin_of(article_url) not in site.allowed_origins:
-        abort(404, description="This site has no comments for that address.")
+        abort(404, description=_("This site has no comments for that address."))
     thread = find_thread(site, article_url)
     comments = latest_comments(site, thread) if thread else []
     title = thread.title if thread and thread.title else article_url
-    return _feed(site=site, comments=comments, title=f"Comments on {title}",
+    return _feed(site=site, comments=comments, title=_("Comments on %(title)s", title=title),
                  feed_id=f"{public_url()}/feed/{site.key}/thread?url={article_url}",
                  alternate_url=article_url,
                  since=thread.created_at if thread else site.created_at)

@@ -4,6 +4,7 @@ import hashlib
 import hmac
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -31,9 +32,9 @@ def visitor_hash(client_token, ip_hash):
 
 def check_likeable(site, comment):
     if not site.likes_enabled:
-        raise LikeRefused("Likes are turned off on this site.", 403)
+        raise LikeRefused(_("Likes are turned off on this site."), 403)
     if comment.status != CommentStatus.APPROVED:
-        raise LikeRefused("This comment cannot be liked.", 404)
+        raise LikeRefused(_("This comment cannot be liked."), 404)
 
 
 def has_liked(comment, visitor):
@@ -51,7 +52,7 @@ def like(site, comment, visitor, ip_hash):
         CommentLike.comment_id == comment.id, CommentLike.ip_hash == ip_hash
     ))
     if ip_hash and from_this_ip >= current_app.config["LIKES_PER_IP"]:
-        raise LikeRefused("This comment has had too many likes from your network.", 429)
+        raise LikeRefused(_("This comment has had too many likes from your network."), 429)
     db.session.add(CommentLike(comment_id=comment.id, visitor_hash=visitor, ip_hash=ip_hash))
     try:
         db.session.flush()

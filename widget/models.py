@@ -48,6 +48,11 @@ class Site(db.Model):
         default=ModerationMode.NONE,
     )
     likes_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The language of its threads when the snippet names none (data-lang); None: the
+    # reader's browser decides.
+    default_language: Mapped[str | None] = mapped_column(String(16))
+    # Sanitized by css_sanitizer.py before it is stored; served at /t/<key>/custom.css.
+    custom_css: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Spam rules of this site, on top of the global WIDGET_BLOCKED_WORDS / WIDGET_MAX_LINKS.
     blocked_words: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -1,6 +1,7 @@
 """Registering sites: their key, name, allowed origins and the snippet to paste."""
 
 from flask import current_app, has_request_context, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .extensions import db
@@ -15,7 +16,7 @@ def parse_origins(raw_origins):
         try:
             origin = origin_of(raw)
         except InvalidURL as error:
-            raise InvalidURL(f"“{raw}” is not an origin: {error}") from None
+            raise InvalidURL(_("“%(value)s” is not an origin: %(reason)s", value=raw, reason=error)) from None
         if origin not in origins:
             origins.append(origin)
     return origins

@@ -4,6 +4,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -212,7 +213,7 @@ def _insert_comment(site, normalized_url, title, new, max_depth):
     if new.parent_id is not None and (not ancestors or thread is None
                                       or ancestors[0].thread_id != thread.id):
         db.session.rollback()
-        raise PostRefused("The comment you are replying to does not exist.", "parent")
+        raise PostRefused(_("The comment you are replying to does not exist."), "parent")
     if thread is None:
         thread = Thread(site_id=site.id, url=normalized_url, title=title or "")
         db.session.add(thread)

@@ -4,6 +4,8 @@ import ipaddress
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from flask_babel import gettext as _
+
 DEFAULT_PORTS = {"http": 80, "https": 443}
 TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid",
                    "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "twclid", "ttclid"}
@@ -17,22 +19,23 @@ class InvalidURL(ValueError):
 
 def _split(url):
     if not isinstance(url, str) or not url.strip():
-        raise InvalidURL("The article URL is missing.")
+        raise InvalidURL(_("The article URL is missing."))
     url = url.strip()
     if len(url) > MAX_URL_LENGTH:
-        raise InvalidURL(f"The article URL is longer than {MAX_URL_LENGTH} characters.")
+        raise InvalidURL(
+            _("The article URL is longer than %(limit)s characters.", limit=MAX_URL_LENGTH))
     if any(ord(char) < 32 or ord(char) == 127 for char in url):
-        raise InvalidURL("The article URL contains control characters.")
+        raise InvalidURL(_("The article URL contains control characters."))
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as error:
-        raise InvalidURL(f"The article URL is malformed ({error}).") from None
+        raise InvalidURL(_("The article URL is malformed (%(reason)s).", reason=error)) from None
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
-        raise InvalidURL("The article URL must start with http:// or https://.")
+        raise InvalidURL(_("The article URL must start with http:// or https://."))
     if not parts.hostname:
-        raise InvalidURL("The article URL has no host name.")
+        raise InvalidURL(_("The article URL has no host name."))
     host = _valid_host(parts.hostname.lower())
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
@@ -48,13 +51,13 @@ def _valid_host(host):
         try:
             return str(ipaddress.IPv6Address(host))
         except ValueError:
-            raise InvalidURL("The article URL has an invalid IPv6 address.") from None
+            raise InvalidURL(_("The article URL has an invalid IPv6 address.")) from None
     try:
         ascii_host = host.encode("idna").decode("ascii")
     except UnicodeError:
-        raise InvalidURL("The article URL has an invalid host name.") from None
+        raise InvalidURL(_("The article URL has an invalid host name.")) from None
     if not HOST_PATTERN.fullmatch(ascii_host):
-        raise InvalidURL("The article URL has an invalid host name.")
+        raise InvalidURL(_("The article URL has an invalid host name."))
     return ascii_host
 
 

@@ -57,6 +57,22 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def context_for(browser):
+    """make(color_scheme="light", **options): a page in a fresh context that emulates the
+    colour scheme and bypasses CSP (for injected test scripts such as axe-core)."""
+    contexts = []
+
+    def make(color_scheme="light", **options):
+        context = browser.new_context(bypass_csp=True, color_scheme=color_scheme, **options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
 class ServerThread:
     """A WSGI app or a static folder served on 127.0.0.1 in a background thread."""
 

@@ -8,7 +8,9 @@ comments count. Browsers on the site's allowed origins may read the answer (CORS
 """
 
 from flask import current_app, jsonify, request
+from flask_babel import gettext as _
 
+from ..errors import TITLES
 from ..threads import count_comments, find_site
 from ..urls import InvalidURL, normalize_url
 
@@ -19,24 +21,25 @@ def counts_api():
     site_key = request.values.get("site", "")
     site = find_site(site_key) if site_key else None
     if not site_key:
-        return _refusal(None, 400, "Name the site: add site=SITE_KEY to the request.")
+        return _refusal(None, 400, _("Name the site: add site=SITE_KEY to the request."))
     if site is None:
-        return _refusal(None, 404, f"No site is registered with the key “{site_key}”.")
+        return _refusal(None, 404, _("No site is registered with the key “%(key)s”.", key=site_key))
     given_urls = list(dict.fromkeys(request.values.getlist("url")))
     max_urls = current_app.config["COUNTS_MAX_URLS"]
     if not given_urls:
-        return _refusal(site, 400, "Give at least one article URL: url=https://….")
+        return _refusal(site, 400, _("Give at least one article URL: url=https://…."))
     if len(given_urls) > max_urls:
-        return _refusal(site, 400, (
-            f"At most {max_urls} article URLs per request; this one has {len(given_urls)}. "
-            "Split them into several requests."
+        return _refusal(site, 400, _(
+            "At most %(limit)s article URLs per request; this one has %(count)s. "
+            "Split them into several requests.", limit=max_urls, count=len(given_urls)
         ))
     normalized = {}
     for given_url in given_urls:
         try:
             normalized[given_url] = normalize_url(given_url)
         except InvalidURL as error:
-            return _refusal(site, 400, f"“{given_url[:200]}” is not an article URL: {error}")
+            return _refusal(site, 400, _("“%(value)s” is not an article URL: %(reason)s",
+                                         value=given_url[:200], reason=error))
     counts = count_comments(site, set(normalized.values()))
     response = jsonify(counts={given: counts[url] for given, url in normalized.items()})
     response.cache_control.public = True
@@ -45,7 +48,7 @@ def counts_api():
 
 
 def _refusal(site, status, message):
-    response = jsonify(error="Bad request" if status == 400 else "Not found", message=message)
+    response = jsonify(error=str(TITLES[status]), message=message)
     response.status_code = status
     return _allow_site_origins(response, site)
 

@@ -1,6 +1,7 @@
 """Authors editing or deleting their own comment, with the token from when they posted."""
 
 from flask import abort, current_app, jsonify, redirect, render_template, request, session
+from flask_babel import gettext as _
 
 from .. import guard
 from ..extensions import db
@@ -25,7 +26,7 @@ def _own_comment(target, comment_id):
     comment = db.session.get(Comment, comment_id)
     if (comment is None or comment.thread.site_id != target.site.id
             or comment.thread.url != target.url):
-        abort(404, description="This comment does not exist.")
+        abort(404, description=_("This comment does not exist."))
     token = (request.form.get("edit_token") or request.headers.get(EDIT_TOKEN_HEADER)
              or (session.get("edit_tokens") or {}).get(str(comment.id)))
     try:
@@ -60,7 +61,7 @@ def edit(site_key, comment_id):
             form.text.errors = [refusal.message]
     if verdict is None:
         if _wants_json():
-            return jsonify(message="The comment was not changed.", errors=form.errors), 422
+            return jsonify(message=_("The comment was not changed."), errors=form.errors), 422
         return _render_edit(target, comment, form), 422
     edit_comment(target.site, comment, form.text.data, spam_reason=verdict.spam_reason)
     if _wants_json():
@@ -78,7 +79,7 @@ def delete(site_key, comment_id):
     comment = _own_comment(target, comment_id)
     form = target.action_form()
     if not form.validate():
-        message = " ".join(form.errors.get("csrf_token", ["The request could not be verified."]))
+        message = " ".join(form.errors.get("csrf_token", [_("The request could not be verified.")]))
         abort(422, description=message)
     delete_comment(comment)
     placeholder = has_visible_replies(comment)

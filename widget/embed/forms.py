@@ -13,6 +13,9 @@ import unicodedata
 from datetime import UTC, datetime
 
 from flask import current_app
+from flask_babel import format_number
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from wtforms import (
@@ -65,7 +68,7 @@ def strip_whitespace(value):
 
 def no_control_characters(form, field):
     if field.data and any(is_forbidden_character(char) for char in field.data):
-        raise ValidationError("Please remove the control characters from this field.")
+        raise ValidationError(_("Please remove the control characters from this field."))
 
 
 def _serializer():
@@ -90,14 +93,14 @@ class ThreadFormToken(CSRF):
             )
         except SignatureExpired:
             raise ValidationError(
-                "This form has expired. Copy your comment, reload the page and post again."
+                _("This form has expired. Copy your comment, reload the page and post again.")
             ) from None
         except BadSignature:
             raise ValidationError(
-                "This form could not be verified. Reload the page and post again."
+                _("This form could not be verified. Reload the page and post again.")
             ) from None
         if payload.get("t") != self.thread_binding:
-            raise ValidationError("This form belongs to another thread. Reload the page.")
+            raise ValidationError(_("This form belongs to another thread. Reload the page."))
         # For the guard (minimum time to submit) and for one-submit-one-comment.
         form.token_nonce = payload.get("n")
         form.token_issued_at = issued_at
@@ -107,27 +110,29 @@ class CommentForm(FlaskForm):
     class Meta:
         csrf_class = ThreadFormToken
 
+    # Labels and messages are lazy: they are translated when shown, in the reader's language.
     name = StringField(
-        "Name", filters=[strip_whitespace],
-        validators=[DataRequired("Please enter your name."), Length(max=100),
+        _l("Name"), filters=[strip_whitespace],
+        validators=[DataRequired(_l("Please enter your name.")), Length(max=100),
                     no_control_characters],
     )
     email = EmailField(
-        "Email (optional)", filters=[strip_whitespace],
-        validators=[Optional(), Length(max=254), Email("Please enter a valid email address.")],
+        _l("Email (optional)"), filters=[strip_whitespace],
+        validators=[Optional(), Length(max=254), Email(_l("Please enter a valid email address."))],
     )
     website = URLField(
-        "Website (optional)", filters=[strip_whitespace],
+        _l("Website (optional)"), filters=[strip_whitespace],
         validators=[Optional(), Length(max=500), no_control_characters,
-                    URL(message="Please enter a web address starting with http:// or https://.")],
+                    URL(message=_l(
+                        "Please enter a web address starting with http:// or https://."))],
     )
-    text = TextAreaField("Comment", filters=[clean_comment_text],
-                         validators=[DataRequired("Please write a comment.")])
+    text = TextAreaField(_l("Comment"), filters=[clean_comment_text],
+                         validators=[DataRequired(_l("Please write a comment."))])
     parent = HiddenField()
-    notify = BooleanField("Email me replies")
+    notify = BooleanField(_l("Email me replies"))
     # The honeypot: hidden from people (and screen readers) by the page, so only a bot
     # that fills in every field it finds puts anything here.
-    subject = StringField("Leave this field empty")
+    subject = StringField(_l("Leave this field empty"))
 
     token_nonce = None
     token_issued_at = None
@@ -139,24 +144,25 @@ class CommentForm(FlaskForm):
 
     def validate_text(self, field):
         if len(field.data) > self.max_length:
-            raise ValidationError(
-                f"Your comment is {len(field.data):,} characters long; "
-                f"the limit is {self.max_length:,}."
-            )
+            raise ValidationError(_(
+                "Your comment is %(length)s characters long; the limit is %(limit)s.",
+                length=format_number(len(field.data)), limit=format_number(self.max_length),
+            ))
 
     def validate_website(self, field):
         if field.data and not field.data.lower().startswith(("http://", "https://")):
-            raise ValidationError("Please enter a web address starting with http:// or https://.")
+            raise ValidationError(
+                _("Please enter a web address starting with http:// or https://."))
         if field.data and any(char.isspace() for char in field.data):
-            raise ValidationError("A web address cannot contain spaces.")
+            raise ValidationError(_("A web address cannot contain spaces."))
 
     def validate_notify(self, field):
         if field.data and not (self.email.data or "").strip():
-            raise ValidationError("Enter your email address to get replies by email.")
+            raise ValidationError(_("Enter your email address to get replies by email."))
 
     def validate_parent(self, field):
         if field.data and self.parent_id is None:
-            raise ValidationError("The comment you are replying to does not exist.")
+            raise ValidationError(_("The comment you are replying to does not exist."))
 
     @property
     def parent_id(self):
@@ -213,7 +219,7 @@ class ThreadActionForm(FlaskForm):
 
 
 class LikeForm(ThreadActionForm):
-    comment = IntegerField(validators=[DataRequired("Which comment?")])
+    comment = IntegerField(validators=[DataRequired(_l("Which comment?"))])
     action = RadioField(choices=["like", "unlike", "toggle"], default="toggle",
                         validate_choice=True)
     # thread.js's random per-browser token; without scripts the IP hash stands in.

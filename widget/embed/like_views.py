@@ -1,6 +1,7 @@
 """Liking a comment and taking the like back: one small POST, JSON or a redirect."""
 
 from flask import abort, jsonify, redirect, request
+from flask_babel import gettext as _
 
 from .. import likes
 from ..extensions import db
@@ -16,13 +17,13 @@ def like(site_key):
     form = target.like_form()
     if not form.validate():
         if _wants_json():
-            return jsonify(message="The like was not counted.", errors=form.errors), 422
+            return jsonify(message=_("The like was not counted."), errors=form.errors), 422
         abort(422, description=" ".join(message for messages in form.errors.values()
                                         for message in messages))
     comment = db.session.get(Comment, form.comment.data)
     if (comment is None or comment.thread.site_id != target.site.id
             or comment.thread.url != target.url):
-        abort(404, description="This comment does not exist.")
+        abort(404, description=_("This comment does not exist."))
     ip_hash = hash_ip(request.remote_addr)
     visitor = likes.visitor_hash(form.visitor.data, ip_hash)
     action = form.action.data

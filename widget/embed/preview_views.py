@@ -2,6 +2,8 @@
 again with the form filled in and the preview shown. Nothing is stored."""
 
 from flask import current_app, jsonify
+from flask_babel import format_number
+from flask_babel import gettext as _
 
 from ..markup import render_comment
 from .views import ThreadRequest, _render_thread, _wants_json, bp, check_origin
@@ -19,12 +21,13 @@ def preview(site_key):
     text = form.text.data or ""
     limit = current_app.config["COMMENT_MAX_LENGTH"]
     if len(text) > limit:
-        errors["text"] = [f"Your comment is {len(text):,} characters long; the limit is {limit:,}."]
+        errors["text"] = [_("Your comment is %(length)s characters long; the limit is %(limit)s.",
+                            length=format_number(len(text)), limit=format_number(limit))]
     html = render_comment(text) if text.strip() and not errors else ""
     reply_to = int(form.parent.data) if (form.parent.data or "").isdigit() else None
     if _wants_json():
         if errors:
-            return jsonify(message="No preview.", errors=errors), 422
+            return jsonify(message=_("No preview."), errors=errors), 422
         return jsonify(html=html)
     form_errors = errors.get("csrf_token", [])
     if "text" in errors:

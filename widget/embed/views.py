@@ -1,8 +1,6 @@
 """Thread page and loader scripts: parse the request, call threads.py, render (posting.py
 has the reply endpoint)."""
 
-import re
-
 from flask import (
     Blueprint,
     abort,
@@ -10,18 +8,21 @@ from flask import (
     jsonify,
     render_template,
     request,
-    send_from_directory,
     session,
     url_for,
 )
+from flask_babel import gettext as _
 
 from .. import editing
+from ..i18n import supported_language, use_site_language
 from ..mail.notifications import mail_enabled
 from ..ratelimit import counts_limit
+from ..theme import THEMES
 from ..threads import Sort, find_site, load_thread
 from ..urls import InvalidURL, normalize_url, origin_of
 from .counts import counts_api
 from .forms import CommentForm, EditForm, LikeForm, ThreadActionForm, clean_title
+from .loader import script_response
 from .own import OWN_COMMENTS_KEPT, own_comment_ids
 from .refusals import frame_refusals
 
@@ -29,8 +30,6 @@ bp = Blueprint("embed", __name__)
 bp.add_url_rule("/api/counts", view_func=counts_limit(counts_api), methods=["GET", "POST"])
 bp.after_request(frame_refusals)
 
-THEMES = {"light", "dark", "auto"}
-LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,4}")
 EDIT_TOKENS_KEPT = 10
 
 
@@ -40,16 +39,17 @@ class ThreadRequest:
     def __init__(self, site_key):
         self.site = find_site(site_key)
         if self.site is None:
-            abort(404, description=f"No site is registered with the key “{site_key}”.")
+            abort(404, description=_("No site is registered with the key “%(key)s”.", key=site_key))
         raw_url = request.args.get("url", "")
+        use_site_language(self.site.default_language)
         try:
             self.url = normalize_url(raw_url)
         except InvalidURL as error:
             abort(400, description=str(error))
         if origin_of(self.url) not in self.site.allowed_origins:
-            abort(403, description=(
-                f"Comments are not enabled for {origin_of(self.url)}: the site owner "
-                "has not added this origin to the site's allowed origins."
+            abort(403, description=_(
+                "Comments are not enabled for %(origin)s: the site owner has not added "
+                "this origin to the site's allowed origins.", origin=origin_of(self.url)
             ))
         # The article URL as the page gave it: permalinks lead back to exactly that page.
         self.article_url = raw_url.strip().split("#", 1)[0]
@@ -57,8 +57,8 @@ class ThreadRequest:
         self.parent_origin = self._parent_origin()
         theme = request.args.get("theme", "")
         self.theme = theme if theme in THEMES else None
-        lang = request.args.get("lang", "")
-        self.lang = lang if LANGUAGE_TAG.fullmatch(lang) else None
+        # A language we have, as its code ("de-CH" and WordPress's "de_DE" give "de").
+        self.lang = supported_language(request.args.get("lang"))
         self.own_token = request.args.get("own") or None
         self.own_ids = own_comment_ids(self.site, self.own_token)
         self.sort = Sort.parse(request.args.get("sort"), self.site.likes_enabled)
@@ -75,11 +75,11 @@ class ThreadRequest:
         try:
             parent_origin = origin_of(claimed)
         except InvalidURL:
-            abort(400, description=f"“{claimed}” is not the origin of a web page.")
+            abort(400, description=_("“%(value)s” is not the origin of a web page.", value=claimed))
         if parent_origin not in self.site.allowed_origins:
-            abort(403, description=(
-                f"Comments cannot be shown on {parent_origin}: the site owner has not added "
-                "this origin to the site's allowed origins."
+            abort(403, description=_(
+                "Comments cannot be shown on %(origin)s: the site owner has not added "
+                "this origin to the site's allowed origins.", origin=parent_origin
             ))
         return parent_origin
 
@@ -139,14 +139,14 @@ def check_origin(site):
         if current_app.config.get("PUBLIC_URL"):
             allowed.add(origin_of(current_app.config["PUBLIC_URL"]))
         if origin.rstrip("/") not in allowed:
-            abort(403, description="Comments can only be posted from the site's own pages.")
+            abort(403, description=_("Comments can only be posted from the site's own pages."))
     elif request.headers.get("Sec-Fetch-Site") == "cross-site":
-        abort(403, description="Comments can only be posted from the site's own pages.")
+        abort(403, description=_("Comments can only be posted from the site's own pages."))
 
 
 def _refused(target, form, reply_to, errors, status=422):
     if _wants_json():
-        return jsonify(message="The comment was not posted.", errors=errors), status
+        return jsonify(message=_("The comment was not posted."), errors=errors), status
     for field_name, messages in errors.items():
         if field_name in form and field_name != "csrf_token":
             form[field_name].errors = list(messages)
@@ -163,7 +163,7 @@ def _render_thread(target, form, reply_to, form_errors=(), previewed=False, prev
     form.parent.data = str(reply_to) if reply_to else ""
     response = current_app.make_response(render_template(
         "embed/thread.html", target=target, view=view, form=form,
-        reply_to=reply_to, form_errors=form_errors, lang=target.lang or "en",
+        reply_to=reply_to, form_errors=form_errors,
         sorts=list(Sort), like_form=target.like_form() if target.site.likes_enabled else None,
         own_editable=editable_comments(target, view), own_until=editing.editable_until,
         mail_enabled=mail_enabled(), previewed=previewed, preview_html=preview_html,
@@ -212,16 +212,9 @@ def _wants_json():
 
 @bp.get("/embed.js")
 def loader_script():
-    return _script("embed.js")
+    return script_response("embed.js")
 
 
 @bp.get("/count.js")
 def count_script():
-    return _script("count.js")
-
-
-def _script(filename):
-    """The loader scripts keep a fixed URL (site owners paste it), so cache them briefly."""
-    response = send_from_directory(current_app.static_folder, filename, max_age=300)
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return script_response("count.js")

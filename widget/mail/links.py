@@ -4,6 +4,7 @@ Each kind has its own salt, so a link of one kind never works as another.
 """
 
 from flask import current_app, has_request_context, url_for
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from ..sites import public_url
@@ -33,9 +34,9 @@ def _load_timed(salt, token):
     try:
         return _timed(salt).loads(token, max_age=current_app.config["MAIL_LINK_MAX_AGE"])
     except SignatureExpired:
-        raise BadLink("This link has expired.") from None
+        raise BadLink(_("This link has expired.")) from None
     except BadSignature:
-        raise BadLink("This link is not valid. Please copy the whole link from the email.") from None
+        raise BadLink(_("This link is not valid. Please copy the whole link from the email.")) from None
 
 
 def confirm_token(email):
@@ -55,7 +56,7 @@ def load_unsubscribe_token(token):
     try:
         return URLSafeSerializer(current_app.secret_key, salt=UNSUBSCRIBE_SALT).loads(token)["e"]
     except BadSignature:
-        raise BadLink("This link is not valid. Please copy the whole link from the email.") from None
+        raise BadLink(_("This link is not valid. Please copy the whole link from the email.")) from None
 
 
 def moderate_token(comment, action, moderator):
@@ -65,5 +66,5 @@ def moderate_token(comment, action, moderator):
 def load_moderate_token(token):
     payload = _load_timed(MODERATE_SALT, token)
     if payload.get("a") not in MODERATION_ACTIONS:
-        raise BadLink("This link is not valid.")
+        raise BadLink(_("This link is not valid."))
     return payload

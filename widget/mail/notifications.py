@@ -2,6 +2,7 @@
 reply notifications to confirmed addresses, and moderation requests."""
 
 from flask import current_app, render_template
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from ..extensions import db
@@ -67,7 +68,7 @@ def ask_confirmation(email):
         return
     address.confirmation_sent_at = utcnow()
     url = links.external_url("mail.confirm", token=links.confirm_token(address.email))
-    enqueue("confirm", address.email, "Please confirm: email me replies",
+    enqueue("confirm", address.email, _("Please confirm: email me replies"),
             render_template("mail/confirm.txt", confirm_url=url))
 
 
@@ -91,7 +92,8 @@ def notify_parent_author(reply):
     )
     enqueue(
         "reply", parent.email,
-        f"{reply.author} replied to your comment on {thread.title or thread.url}"[:300],
+        _("%(author)s replied to your comment on %(article)s", author=reply.author,
+          article=thread.title or thread.url)[:300],
         render_template("mail/reply.txt", reply=reply, parent=parent, thread=thread,
                         reply_url=f"{thread.url}#c-{reply.id}",
                         unsubscribe_url=unsubscribe_url),
@@ -117,7 +119,8 @@ def ask_moderators(comment):
             for action in links.MODERATION_ACTIONS
         )
         enqueue("moderate", moderator,
-                f"Comment awaiting moderation on {thread.title or thread.url}"[:300],
+                _("Comment awaiting moderation on %(article)s",
+                  article=thread.title or thread.url)[:300],
                 render_template("mail/moderate.txt", comment=comment, thread=thread,
                                 approve_url=approve_url, delete_url=delete_url))
 

@@ -1,9 +1,11 @@
 """Pages behind the links in emails. A GET only shows what will happen; a POST does it."""
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from ..extensions import db
+from ..i18n import status_name
 from ..models import Comment
 from . import links, notifications
 from .moderation import moderate
@@ -28,9 +30,9 @@ def confirm(token):
     form = ConfirmForm()
     if form.validate_on_submit():
         notifications.confirm(email)
-        return render_template("mail/done.html", title="Address confirmed",
-                               message=f"Replies to your comments will be emailed to {email}. "
-                                       "Every email has a link to stop them.")
+        return render_template("mail/done.html", title=_("Address confirmed"), message=_(
+            "Replies to your comments will be emailed to %(email)s. "
+            "Every email has a link to stop them.", email=email))
     return render_template("mail/confirm.html", form=form, email=email)
 
 
@@ -45,8 +47,8 @@ def one_click_unsubscribe(token):
     """The button on the page above, and mail clients' List-Unsubscribe-Post."""
     email = _load(links.load_unsubscribe_token, token)
     notifications.unsubscribe(email)
-    return render_template("mail/done.html", title="Unsubscribed",
-                           message=f"No more reply notifications will be sent to {email}.")
+    return render_template("mail/done.html", title=_("Unsubscribed"), message=_(
+        "No more reply notifications will be sent to %(email)s.", email=email))
 
 
 @bp.route("/moderate/<token>", methods=["GET", "POST"])
@@ -54,16 +56,20 @@ def moderate_comment(token):
     payload = _load(links.load_moderate_token, token)
     comment = db.session.get(Comment, payload["c"])
     if comment is None:
-        abort(404, description="This comment no longer exists.")
+        abort(404, description=_("This comment no longer exists."))
     action = payload["a"]
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         done = moderate(comment, action)
         if not done:
-            return render_template("mail/done.html", title="Already handled",
-                                   message=f"This comment is already {comment.status.value}.")
-        past = "approved" if action == "approve" else "deleted"
-        return render_template("mail/done.html", title=f"Comment {past}",
-                               message=f"The comment by {comment.author} was {past}.")
+            return render_template("mail/done.html", title=_("Already handled"), message=_(
+                "This comment is already %(status)s.", status=status_name(comment.status)))
+        if action == "approve":
+            title = _("Comment approved")
+            message = _("The comment by %(author)s was approved.", author=comment.author)
+        else:
+            title = _("Comment deleted")
+            message = _("The comment by %(author)s was deleted.", author=comment.author)
+        return render_template("mail/done.html", title=title, message=message)
     return render_template("mail/moderate.html", form=form, comment=comment, action=action,
                            thread=comment.thread)
