@@ -12,6 +12,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from .markup import count_links, render_comment
 from .spam import Submission, check_submission
 from .threads import PostRefused
@@ -72,8 +75,10 @@ def check_links(config, site, text):
     max_links = site.max_links if site.max_links is not None else int(config["MAX_LINKS"])
     links = links_in(text)
     if links > max_links:
-        message = ("Links are not allowed in comments here." if max_links == 0 else
-                   f"Your comment has {links} links; at most {max_links} are allowed.")
+        message = (_("Links are not allowed in comments here.") if max_links == 0 else
+                   ngettext("Your comment has %(links)s links; at most %(num)s is allowed.",
+                            "Your comment has %(links)s links; at most %(num)s are allowed.",
+                            max_links, links=links))
         raise PostRefused(message, "text")
 
 

@@ -22,13 +22,25 @@ import math
 import time
 
 from flask import current_app, request
+from flask_babel import gettext as _
 
 from .clients import network_key
 from .extensions import limiter
 from .urls import InvalidURL, normalize_url
 
-TOO_MANY_POSTS = "You are posting too often."
-TOO_MANY_REQUESTS = "Too many requests from your network."
+
+
+# Flask-Limiter calls these for each refusal, so the message is in the request's language.
+def too_many_posts():
+    return _("You are posting too often.")
+
+
+def too_many_requests():
+    return _("Too many requests from your network.")
+
+
+def too_many_sign_ins():
+    return _("Too many sign-in attempts.")
 
 
 def _setting(name):
@@ -48,15 +60,15 @@ def thread_network_key():
 
 
 post_limit = limiter.shared_limit(
-    _setting("RATELIMIT_POST"), scope="post", methods=["POST"], error_message=TOO_MANY_POSTS
+    _setting("RATELIMIT_POST"), scope="post", methods=["POST"], error_message=too_many_posts
 )
 post_thread_limit = limiter.limit(
     _setting("RATELIMIT_POST_THREAD"), key_func=thread_network_key, methods=["POST"],
-    error_message=TOO_MANY_POSTS,
+    error_message=too_many_posts,
 )
-counts_limit = limiter.limit(_setting("RATELIMIT_COUNTS"), error_message=TOO_MANY_REQUESTS)
+counts_limit = limiter.limit(_setting("RATELIMIT_COUNTS"), error_message=too_many_requests)
 login_limit = limiter.limit(
-    _setting("RATELIMIT_LOGIN"), methods=["POST"], error_message="Too many sign-in attempts."
+    _setting("RATELIMIT_LOGIN"), methods=["POST"], error_message=too_many_sign_ins
 )
 
 

@@ -8,6 +8,9 @@ again, instead of a bare error that loses what they typed.
 from dataclasses import dataclass, field
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import ServiceUnavailable, TooManyRequests
 
@@ -39,10 +42,10 @@ from .views import (
     thread_page_policy,
 )
 
-HELD_MESSAGE = "Your comment is awaiting moderation."
-UNAVAILABLE_MESSAGE = ("Your comment could not be saved just now: the comment service is "
-                       "having trouble. It is still in the form below; please try again "
-                       "in a minute.")
+HELD_MESSAGE = _l("Your comment is awaiting moderation.")
+UNAVAILABLE_MESSAGE = _l("Your comment could not be saved just now: the comment service is "
+                         "having trouble. It is still in the form below; please try again "
+                         "in a minute.")
 
 
 @bp.post("/t/<site_key>")
@@ -102,7 +105,7 @@ def _posted(target, comment):
                 "html": html, "own": target.own_token, "edit_token": edit_token,
                 "editable_until": editing.editable_until(comment).isoformat() + "Z"}
         if held:
-            body["message"] = HELD_MESSAGE
+            body["message"] = str(HELD_MESSAGE)
         return jsonify(body), 201
     location = url_for("embed.thread_page", site_key=target.site.key, **target.carried_args,
                        _anchor=f"c-{comment.id}")
@@ -141,10 +144,11 @@ def too_many_posts(error):
     if request.endpoint != "embed.post" or _wants_json():
         return handle_http_error(error)
     wait = retry_after_seconds()
-    message = f"{error.description} Please wait {wait} seconds" if wait else error.description
-    response = _retry_page(429, "Too many comments",
-                           message + (" and send your comment again." if wait else ""),
-                           site_known=True)
+    reason = str(error.description)
+    message = ngettext("%(reason)s Please wait %(num)s second and send your comment again.",
+                       "%(reason)s Please wait %(num)s seconds and send your comment again.",
+                       wait, reason=reason) if wait else reason
+    response = _retry_page(429, _("Too many comments"), message, site_known=True)
     return response or handle_http_error(error)
 
 
@@ -154,7 +158,7 @@ def database_error(error):
         return handle_database_error(error)
     discard_transaction()
     log_database_outage(error)
-    response = _retry_page(503, "Comment not saved yet", UNAVAILABLE_MESSAGE, site_known=False,
+    response = _retry_page(503, _("Comment not saved yet"), str(UNAVAILABLE_MESSAGE), site_known=False,
                            reference=request_id())
     if response is None:
         return handle_http_error(ServiceUnavailable(UNAVAILABLE_MESSAGE))
