@@ -6,6 +6,7 @@ the demo article light and dark, a 320 px phone, the thread in Arabic (right to 
 the admin moderation queue when the admin dashboard is installed.
 """
 
+import importlib
 import sys
 import tempfile
 import threading
@@ -15,6 +16,7 @@ from urllib.parse import quote
 
 from flask_migrate import upgrade
 from playwright.sync_api import sync_playwright
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -22,7 +24,8 @@ sys.path.insert(0, str(PROJECT))
 
 from widget import create_app  # noqa: E402  (the project root is put on the path above)
 from widget.extensions import db  # noqa: E402
-from widget.models import Comment, CommentStatus, Thread, utcnow  # noqa: E402
+from widget.models import Comment, CommentStatus, ModerationMode, Thread, utcnow  # noqa: E402
+from widget.threads import find_site  # noqa: E402
 from widget.markup import render_comment  # noqa: E402
 from widget.sites import create_site  # noqa: E402
 
@@ -100,6 +103,48 @@ def wait_for_embedded_thread(page):
         "() => document.querySelector('#comments iframe').getBoundingClientRect().height > 500")
 
 
+ADMIN_EMAIL = "admin@example.org"
+ADMIN_PASSWORD = "screenshots only"
+QUEUE = [
+    ("Sam", "sam@example.org", None, "First time here: does the loader work with Hugo?"),
+    ("Pat", "pat@example.org", "https://pat.example", "> Works without JavaScript too\n\n"
+     "Confirmed in w3m. Nice work."),
+    ("Promo", "deals@example.net", "https://deals.example.net",
+     "Great post!!! Visit [my shop](https://deals.example.net) for cheap watches."),
+]
+
+
+def seed_queue(app, site_key, base):
+    """A site whose every comment waits, a few of them waiting, and an admin."""
+    accounts = importlib.import_module("widget.admin.accounts")  # only when the dashboard is there
+    with app.app_context():
+        site = find_site(site_key)
+        site.moderation = ModerationMode.ALL
+        thread = db.session.scalar(select(Thread).where(Thread.url == base + "/"))
+        now = utcnow()
+        for minutes, (author, email, website, text) in enumerate(QUEUE):
+            db.session.add(Comment(thread_id=thread.id, author=author, email=email,
+                                   website=website, text=text, html=render_comment(text),
+                                   status=CommentStatus.PENDING, ip_hash="5e" * 32,
+                                   created_at=now - timedelta(minutes=5 + 7 * minutes)))
+        db.session.commit()
+        accounts.create_admin(ADMIN_EMAIL, ADMIN_PASSWORD)
+
+
+def shoot_admin_queue(browser, base, path):
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, device_scale_factor=1)
+    page = context.new_page()
+    page.goto(base + "/admin/login")
+    page.locator("input[type=email]").fill(ADMIN_EMAIL)
+    page.locator("input[type=password]").fill(ADMIN_PASSWORD)
+    page.locator("input[type=password]").press("Enter")
+    page.wait_for_url(base + "/admin/")
+    page.goto(base + "/admin/comments")
+    page.screenshot(path=str(path), full_page=True)
+    context.close()
+    print(f"wrote {path.relative_to(PROJECT)}")
+
+
 def main():
     OUTPUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as instance:
@@ -124,6 +169,11 @@ def main():
                       wait_for=wait_for_embedded_thread)
                 arabic = f"{base}/t/demo?url={quote(base + '/ar', safe='')}&lang=ar"
                 shoot(browser, arabic, OUTPUT / "thread-rtl-arabic.png", 800)
+                if "admin" in app.blueprints:
+                    seed_queue(app, "demo", base)
+                    shoot_admin_queue(browser, base, OUTPUT / "admin-queue.png")
+                else:
+                    print("no admin dashboard in this build: admin-queue.png not made")
                 browser.close()
         finally:
             server.shutdown()
