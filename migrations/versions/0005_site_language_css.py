@@ -1,13 +1,13 @@
 """Sites: a default language for their threads and their own (sanitized) CSS.
 
-Revision ID: 0004_site_language_css
-Revises: 0003_abuse
+Revision ID: 0005_site_language_css
+Revises: 0004_import
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_site_language_css"
-down_revision = "0003_abuse"
+revision = "0005_site_language_css"
+down_revision = "0004_import"
 branch_labels = None
 depends_on = None
 
