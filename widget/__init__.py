@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import (
+    admin,
     avatars,
     clients,
     cli,
@@ -32,6 +33,7 @@ def create_app(test_config=None, instance_path=None):
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
                 static_folder=str(STATIC_DIR))
     load_config(app, test_config)
+    app.session_interface = admin.SplitSessionInterface()  # the dashboard's own cookie
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
@@ -43,6 +45,7 @@ def create_app(test_config=None, instance_path=None):
     csrf.exempt(embed.bp)  # its form carries a signed per-form token instead
     app.register_blueprint(embed.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(admin.bp)
     avatars.init_app(app)
     mail.init_app(app)
     app.register_blueprint(theme.bp)

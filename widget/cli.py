@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from .abuse_cli import commenter_cli, site_rules_command
+from .admin import admins_cli
 from .extensions import db
 from .i18n import available_languages, supported_language
 from .likes import set_likes_enabled
@@ -131,5 +132,6 @@ sites_cli.add_command(site_rules_command)
 def init_app(app):
     app.cli.add_command(sites_cli)
     app.cli.add_command(commenter_cli)
+    app.cli.add_command(admins_cli)
     app.cli.add_command(demo_command)
     porting_cli.init_app(app)

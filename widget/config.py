@@ -25,6 +25,13 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = None
     SESSION_COOKIE_SECURE = None
     SESSION_COOKIE_PARTITIONED = None
+    # Admin sign-in: a session lasts this long; failed sign-ins (per email and per IP)
+    # are free up to FREE, then each waits twice as long as the last, and from MAX on
+    # they are refused until WINDOW seconds have passed since the last failure.
+    ADMIN_SESSION_LIFETIME = 12 * 3600
+    ADMIN_LOGIN_FREE_ATTEMPTS = 3
+    ADMIN_LOGIN_MAX_ATTEMPTS = 10
+    ADMIN_LOGIN_WINDOW = 15 * 60
     DEMO = False
     # Own comments: how long, in seconds, the author may edit or delete from their browser.
     EDIT_WINDOW = 900
@@ -87,6 +94,8 @@ def load_config(app, test_config=None):
     app.config.from_prefixed_env("WIDGET")
     if test_config is not None:
         app.config.from_mapping(test_config)
+    # Dashboard forms stay valid as long as the admin session unless set on their own.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", app.config["ADMIN_SESSION_LIFETIME"])
     if "DATABASE_URL" in app.config:
         app.config.setdefault("SQLALCHEMY_DATABASE_URI", app.config["DATABASE_URL"])
     app.config.setdefault(

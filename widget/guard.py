@@ -5,7 +5,7 @@ PostRefused with a message beside the field. Traps are for what only bots and sp
 do (a filled honeypot, a form sent faster than anyone types, a blocked word, a "spam"
 from the spam check): the comment is stored with status spam for an admin to review,
 and the commenter sees the same "awaiting moderation" as for any held comment, so a
-spammer learns nothing. (Bans, when the admin side adds them, belong here too.)
+spammer learns nothing. Bans that admins made are refusals too, said plainly.
 """
 
 import re
@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from .bans import find_ban
 from .markup import count_links, render_comment
+from .privacy import ip_hashes
 from .spam import Submission, check_submission
 from .threads import PostRefused
 from .urls import origin_of
@@ -41,8 +43,13 @@ class Verdict:
         return self.spam_reason is not None
 
 
+BANNED_MESSAGE = "You cannot comment on this site: an administrator has blocked your comments."
+
+
 def review(config, site, article_url, new, context):
     """Judge a validated comment; raise PostRefused or return a Verdict."""
+    if find_ban(site, new.email, ip_hashes(context.ip)) is not None:
+        raise PostRefused(BANNED_MESSAGE, status=403)
     check_links(config, site, new.text)
     if context.honeypot.strip():
         return Verdict("honeypot field filled in")

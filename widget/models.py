@@ -1,10 +1,23 @@
-"""The data: sites that embed us, one thread per article, and their comments."""
+"""The data: sites that embed us, one thread per article, their comments, and the admins,
+bans and audit log that moderate them."""
 
 import enum
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, true
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -53,6 +66,9 @@ class Site(db.Model):
     default_language: Mapped[str | None] = mapped_column(String(16))
     # Sanitized by css_sanitizer.py before it is stored; served at /t/<key>/custom.css.
     custom_css: Mapped[str] = mapped_column(Text, default="", server_default="")
+    comments_open: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # None: the service-wide WIDGET_COMMENT_MAX_LENGTH (which also caps this one).
+    max_comment_length: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Spam rules of this site, on top of the global WIDGET_BLOCKED_WORDS / WIDGET_MAX_LINKS.
     blocked_words: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -70,6 +86,7 @@ class Thread(db.Model):
     title: Mapped[str] = mapped_column(String(300), default="")
     # Bumped on every change to the thread's comments: a cache key valid on every instance.
     version: Mapped[int] = mapped_column(default=1)
+    closed: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     site: Mapped[Site] = relationship(back_populates="threads")
@@ -171,3 +188,74 @@ class IpSalt(db.Model):
     period: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     salt: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# Which sites a moderator may see and change; a superadmin needs no rows here.
+admin_site = Table(
+    "admin_site",
+    db.metadata,
+    Column("admin_id", ForeignKey("admin.id", ondelete="CASCADE"), primary_key=True),
+    Column("site_id", ForeignKey("site.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Admin(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lowercased
+    password_hash: Mapped[str] = mapped_column(String(255))  # werkzeug scrypt
+    is_superadmin: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    sites: Mapped[list[Site]] = relationship(secondary=admin_site, order_by=Site.id)
+
+
+class Ban(db.Model):
+    """Refuses new comments by an email or an IP hash, on one site or (site None) all."""
+
+    __table_args__ = (
+        CheckConstraint("(email IS NULL) <> (ip_hash IS NULL)", name="email_or_ip_hash"),
+        Index("ix_ban_email", "email"),
+        Index("ix_ban_ip_hash", "ip_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"))
+    email: Mapped[str | None] = mapped_column(String(254))  # stored lowercased
+    ip_hash: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("admin.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    site: Mapped[Site | None] = relationship()
+    created_by: Mapped[Admin | None] = relationship()
+
+
+class AuditEntry(db.Model):
+    """One moderation action: who did what to which comment (or ban, thread, site), when."""
+
+    __table_args__ = (Index("ix_audit_entry_site_id_at", "site_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    admin_id: Mapped[int | None] = mapped_column(
+        ForeignKey("admin.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(32))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="SET NULL"))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    details: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    admin: Mapped[Admin | None] = relationship()
+    site: Mapped[Site | None] = relationship()
+
+
+class LoginFailure(db.Model):
+    """A failed admin sign-in, counted per email and per IP hash to slow guessing."""
+
+    __table_args__ = (Index("ix_login_failure_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80))  # "email:HMAC" or "ip:IP_HASH"
+    at: Mapped[datetime] = mapped_column(default=utcnow)

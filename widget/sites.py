@@ -49,3 +49,9 @@ def public_url():
 def embed_snippet(site):
     """The HTML a site owner pastes where the comments should appear."""
     return render_template("embed/snippet.html", site=site, base_url=public_url()).strip()
+
+
+def comment_max_length(site):
+    """The longest comment this site accepts: its own limit, capped by the service's."""
+    service_limit = current_app.config["COMMENT_MAX_LENGTH"]
+    return min(site.max_comment_length or service_limit, service_limit)

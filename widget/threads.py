@@ -37,6 +37,11 @@ class ThreadView:
     thread: Thread | None
     roots: list[CommentNode]
     count: int  # approved comments, the number readers see in the heading
+    closed_notice: str | None = None  # set when the thread shows but takes no new comments
+
+    @property
+    def closed(self):
+        return self.closed_notice is not None
 
     @property
     def comments(self):
@@ -88,8 +93,9 @@ def load_thread(site, normalized_url, own_comment_ids=(), sort=Sort.OLDEST):
     ones, and deleted ones kept as "[deleted]" placeholders while they have replies.
     Top-level comments come in the given order; replies always oldest first."""
     thread = find_thread(site, normalized_url)
+    closed = closed_reason(site, thread)
     if thread is None:
-        return ThreadView(None, [], 0)
+        return ThreadView(None, [], 0, closed)
     visible = or_(
         Comment.status.in_([CommentStatus.APPROVED, CommentStatus.DELETED]),
         # Held comments (spam looks just like pending to its author) only for their author.
@@ -99,7 +105,8 @@ def load_thread(site, normalized_url, own_comment_ids=(), sort=Sort.OLDEST):
     comments = db.session.scalars(
         select(Comment).where(Comment.thread_id == thread.id, visible).order_by(Comment.id)
     ).all()
-    return ThreadView(thread, sort_roots(build_tree(comments), sort), _approved_count(comments))
+    return ThreadView(thread, sort_roots(build_tree(comments), sort),
+                      _approved_count(comments), closed)
 
 
 def sort_roots(roots, sort):
@@ -189,9 +196,10 @@ def post_comment(site, normalized_url, title, new, max_depth=None):
     A reply deeper than max_depth attaches to its deepest allowed ancestor and keeps
     the comment it answered in reply_to_id. When a comment with the same submit key
     exists (a double click, a retried request, even one racing this one), that comment
-    is returned and nothing is written. Raises PostRefused when the parent is unknown
-    or in another thread; nothing is written then. Two first posts racing to create
-    the thread: the loser retries once and finds the winner's thread.
+    is returned and nothing is written. Raises PostRefused when comments are closed
+    there, or the parent is unknown or in another thread; nothing is written then. Two
+    first posts racing to create the thread: the loser retries once and finds the
+    winner's thread.
     """
     earlier = find_submitted(new.submit_key)
     if earlier is not None:
@@ -209,6 +217,10 @@ def post_comment(site, normalized_url, title, new, max_depth=None):
 
 def _insert_comment(site, normalized_url, title, new, max_depth):
     thread = find_thread(site, normalized_url)
+    refusal = closed_reason(site, thread)
+    if refusal is not None:
+        db.session.rollback()
+        raise PostRefused(refusal, status=403)
     ancestors = _ancestors(new.parent_id) if new.parent_id is not None else []
     if new.parent_id is not None and (not ancestors or thread is None
                                       or ancestors[0].thread_id != thread.id):
@@ -267,6 +279,15 @@ def _attach_point(ancestors, max_depth):
     if max_depth <= 0:
         return None
     return ancestors[depth - max_depth].id
+
+
+def closed_reason(site, thread):
+    """Why the thread takes no new comments (the site's or the thread's choice), or None."""
+    if not site.comments_open:
+        return "Comments are closed on this site."
+    if thread is not None and thread.closed:
+        return "Comments are closed on this thread."
+    return None
 
 
 def bump_version(thread_id):

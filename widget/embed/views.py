@@ -17,6 +17,7 @@ from .. import editing
 from ..i18n import supported_language, use_site_language
 from ..mail.notifications import mail_enabled
 from ..ratelimit import counts_limit
+from ..sites import comment_max_length
 from ..theme import THEMES
 from ..threads import Sort, find_site, load_thread
 from ..urls import InvalidURL, normalize_url, origin_of
@@ -105,13 +106,13 @@ class ThreadRequest:
     def form(self, **kwargs):
         return CommentForm(
             thread_binding=self.binding,
-            max_length=current_app.config["COMMENT_MAX_LENGTH"],
+            max_length=comment_max_length(self.site),
             **kwargs,
         )
 
     def edit_form(self, **kwargs):
         return EditForm(thread_binding=self.binding,
-                        max_length=current_app.config["COMMENT_MAX_LENGTH"], **kwargs)
+                        max_length=comment_max_length(self.site), **kwargs)
 
     def action_form(self, **kwargs):
         return ThreadActionForm(thread_binding=self.binding, **kwargs)
@@ -158,7 +159,7 @@ def _refused(target, form, reply_to, errors, status=422):
 def _render_thread(target, form, reply_to, form_errors=(), previewed=False, preview_html=""):
     own_ids = {*session.get("own", []), *target.own_ids}
     view = load_thread(target.site, target.url, own_ids, sort=target.sort)
-    if reply_to not in view.comment_ids:
+    if view.closed or reply_to not in view.comment_ids:
         reply_to = None  # an unknown or hidden parent: offer the top-level form instead
     form.parent.data = str(reply_to) if reply_to else ""
     response = current_app.make_response(render_template(
@@ -167,6 +168,7 @@ def _render_thread(target, form, reply_to, form_errors=(), previewed=False, prev
         sorts=list(Sort), like_form=target.like_form() if target.site.likes_enabled else None,
         own_editable=editable_comments(target, view), own_until=editing.editable_until,
         mail_enabled=mail_enabled(), previewed=previewed, preview_html=preview_html,
+        closed=view.closed,
     ))
     response.headers["Content-Security-Policy"] = thread_page_policy(target.site)
     return response

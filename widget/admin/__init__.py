@@ -1,0 +1,16 @@
+"""The moderation dashboard at /admin: sign-in, sites, the queue, bans and the audit log."""
+
+from . import (  # noqa: F401  (each views module adds its routes to bp)
+    views_audit,
+    views_auth,
+    views_bans,
+    views_overview,
+    views_queue,
+    views_sites,
+    views_threads,
+)
+from .blueprint import bp
+from .cli import admins_cli
+from .session import SplitSessionInterface
+
+__all__ = ["bp", "admins_cli", "SplitSessionInterface"]

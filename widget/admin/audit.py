@@ -1,0 +1,55 @@
+"""The audit log: one row per moderation action, written in the action's transaction."""
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Admin, AuditEntry
+from .access import in_scope
+
+ACTION_LABELS = {
+    "approve": "approved",
+    "spam": "marked as spam",
+    "delete": "deleted",
+    "restore": "restored",
+    "edit": "edited",
+    "ban": "banned",
+    "unban": "lifted a ban",
+    "close_thread": "closed a thread",
+    "reopen_thread": "reopened a thread",
+    "create_site": "created a site",
+    "edit_site": "changed a site",
+}
+
+
+def record(admin, action, site_id, comment=None, from_status=None, to_status=None, details=""):
+    """Add an entry to the session; the caller's commit stores it with the change itself."""
+    db.session.add(AuditEntry(
+        admin_id=admin.id,
+        action=action,
+        site_id=site_id,
+        comment_id=comment.id if comment is not None else None,
+        from_status=str(from_status) if from_status is not None else None,
+        to_status=str(to_status) if to_status is not None else None,
+        details=details,
+    ))
+
+
+def entries_query(admin, admin_id=None, site_id=None):
+    """Newest first, within the admin's sites (entries about all sites: superadmins only)."""
+    query = select(AuditEntry).where(in_scope(AuditEntry.site_id, admin))
+    if admin_id is not None:
+        query = query.where(AuditEntry.admin_id == admin_id)
+    if site_id is not None:
+        query = query.where(AuditEntry.site_id == site_id)
+    return query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+
+
+def acting_admins(admin):
+    """The admins whose actions this admin may see, for the filter."""
+    return db.session.scalars(
+        select(Admin)
+        .where(Admin.id.in_(
+            select(AuditEntry.admin_id).where(in_scope(AuditEntry.site_id, admin))
+        ))
+        .order_by(Admin.email)
+    ).all()

@@ -1,0 +1,63 @@
+"""Moderation actions on comments and threads; each one audited and bumping the thread's
+version (the cache key of its page), all in one transaction."""
+
+from sqlalchemy import update
+
+from ..extensions import db
+from ..markup import render_comment
+from ..models import CommentStatus, Thread, utcnow
+from . import audit
+
+# Each action moves a comment to one status; "restore" is "approve" for a deleted one.
+ACTION_STATUS = {
+    "approve": CommentStatus.APPROVED,
+    "spam": CommentStatus.SPAM,
+    "delete": CommentStatus.DELETED,
+    "restore": CommentStatus.APPROVED,
+}
+
+
+def bump_versions(thread_ids):
+    if thread_ids:
+        db.session.execute(
+            update(Thread).where(Thread.id.in_(sorted(thread_ids)))
+            .values(version=Thread.version + 1)
+        )
+
+
+def moderate(admin, comments, action):
+    """Apply the action to the comments that are not already in its status; return those."""
+    to_status = ACTION_STATUS[action]
+    changed = [comment for comment in comments if comment.status != to_status]
+    for comment in changed:
+        audit.record(admin, action, comment.thread.site_id, comment,
+                     from_status=comment.status, to_status=to_status)
+        comment.status = to_status
+    bump_versions({comment.thread_id for comment in changed})
+    db.session.commit()
+    return changed
+
+
+def edit_text(admin, comment, text):
+    """Replace the comment's text, sanitized again; the log keeps the previous text."""
+    if text == comment.text:
+        return False
+    audit.record(admin, "edit", comment.thread.site_id, comment,
+                 details=f"Previous text:\n{comment.text}")
+    comment.text = text
+    comment.html = render_comment(text)
+    comment.edited_at = utcnow()
+    bump_versions({comment.thread_id})
+    db.session.commit()
+    return True
+
+
+def set_thread_closed(admin, thread, closed):
+    if thread.closed == closed:
+        return False
+    thread.closed = closed
+    audit.record(admin, "close_thread" if closed else "reopen_thread", thread.site_id,
+                 details=thread.url)
+    bump_versions({thread.id})
+    db.session.commit()
+    return True

@@ -1,0 +1,50 @@
+"""Signing in and out of the dashboard."""
+
+from flask import redirect, render_template, request, url_for
+
+from ..privacy import hash_ip
+from . import throttle
+from .accounts import authenticate, normalize_email
+from .auth import current_admin, end_session, safe_next, start_session
+from .blueprint import bp
+from .forms import LoginForm
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        if current_admin() is not None:
+            return redirect(url_for("admin.overview"))
+        form.next.data = request.args.get("next", "")
+        return render_template("admin/login.html", form=form)
+    if not form.validate():
+        return render_template("admin/login.html", form=form), 422
+    email = normalize_email(form.email.data)
+    ip_hash = hash_ip(request.remote_addr)
+    wait = throttle.seconds_to_wait(email, ip_hash)
+    if wait:
+        error = (f"Too many failed sign-ins. Try again in {_duration(wait)}.")
+        page = render_template("admin/login.html", form=form, error=error)
+        return page, 429, {"Retry-After": str(wait)}
+    admin = authenticate(email, form.password.data)
+    if admin is None:
+        throttle.record_failure(email, ip_hash)
+        error = "Wrong email or password."
+        return render_template("admin/login.html", form=form, error=error), 401
+    throttle.clear_failures(email)
+    start_session(admin)
+    return redirect(safe_next(form.next.data, url_for("admin.overview")), code=303)
+
+
+@bp.post("/logout")
+def logout():
+    end_session()
+    return redirect(url_for("admin.login"), code=303)
+
+
+def _duration(seconds):
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minutes"

@@ -1,0 +1,93 @@
+"""The moderation queue: filter, page through, and act on comments one by one or in bulk."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from wtforms import SelectChoice
+
+from ..extensions import db
+from ..sites import comment_max_length
+from . import access
+from .auth import current_admin, safe_next
+from .blueprint import bp, form_refused, id_arg, redirect_back
+from .forms import ActionForm, BulkForm, CommentEditForm, QueueFilterForm
+from .moderation import moderate
+from .moderation import edit_text as edit_comment_text
+from .queries import CommentFilter, comments_by_ids, comments_query, parents_of
+
+PER_PAGE = 25
+DONE = {"approve": "approved", "spam": "marked as spam", "delete": "deleted",
+        "restore": "restored"}
+
+
+@bp.get("/comments")
+def queue():
+    admin = current_admin()
+    filters_form = QueueFilterForm(formdata=request.args)
+    sites = access.visible_sites(admin)
+    filters_form.site.choices = [SelectChoice("", "All your sites")] + [
+        SelectChoice(str(site.id), site.name) for site in sites]
+    if not filters_form.validate():
+        abort(400, description=" ".join(
+            message for errors in filters_form.errors.values() for message in errors))
+    filters = CommentFilter(status=filters_form.status_value, text=filters_form.q.data or "",
+                            site_id=id_arg("site"), thread_id=id_arg("thread"))
+    if filters.site_id is not None:
+        access.site_or_404(admin, filters.site_id)
+    thread = None
+    if filters.thread_id is not None:
+        thread = access.thread_or_404(admin, filters.thread_id)
+    page = db.paginate(comments_query(admin, filters), page=request.args.get("page", 1, type=int),
+                       per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "admin/queue.html", page=page, parents=parents_of(page.items), filters=filters_form,
+        thread=thread, bulk_form=BulkForm(formdata=None, next=request.full_path),
+        here=request.full_path, multi_site=len(sites) > 1,
+    )
+
+
+@bp.post("/comments/<int:comment_id>/moderate")
+def moderate_comment(comment_id):
+    admin = current_admin()
+    comment = access.comment_or_404(admin, comment_id)
+    form = ActionForm()
+    if not form.validate():
+        form_refused(form)
+    changed = moderate(admin, [comment], form.action.data)
+    if changed:
+        flash(f"Comment #{comment.id} by {comment.author} {DONE[form.action.data]}.")
+    else:
+        flash(f"Comment #{comment.id} was already {comment.status.value}.")
+    return redirect_back(form.next.data, "admin.queue")
+
+
+@bp.post("/comments/bulk")
+def bulk_moderate():
+    admin = current_admin()
+    form = BulkForm()
+    if not form.validate():
+        flash(" ".join(m for errors in form.errors.values() for m in errors), "error")
+        return redirect_back(form.next.data, "admin.queue")
+    comments = comments_by_ids(admin, form.ids.data)
+    if len(comments) != len(set(form.ids.data)):
+        abort(404, description="Some of the selected comments are not on your sites.")
+    changed = moderate(admin, comments, form.action.data)
+    flash(f"{len(changed)} comment{'s' if len(changed) != 1 else ''} "
+          f"{DONE[form.action.data]}.")
+    return redirect_back(form.next.data, "admin.queue")
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+def edit_comment(comment_id):
+    admin = current_admin()
+    comment = access.comment_or_404(admin, comment_id)
+    form = CommentEditForm(obj=comment, max_length=comment_max_length(comment.thread.site))
+    next_url = safe_next(request.values.get("next"), url_for("admin.queue"))
+    if request.method == "POST":
+        if form.validate():
+            if edit_comment_text(admin, comment, form.text.data):
+                flash(f"Comment #{comment.id} saved.")
+            return redirect(next_url, code=303)
+        status = 422
+    else:
+        status = 200
+    return render_template("admin/comment_edit.html", comment=comment, form=form,
+                           next_url=next_url), status

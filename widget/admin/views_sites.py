@@ -1,0 +1,78 @@
+"""Sites: list, create (superadmins), edit settings, and the embed snippet to paste."""
+
+from flask import flash, redirect, render_template, url_for
+from sqlalchemy import update
+
+from ..extensions import db
+from ..models import ModerationMode, Site, Thread
+from ..sites import embed_snippet
+from . import access, audit
+from .auth import current_admin
+from .blueprint import bp
+from .forms import SiteForm
+
+SETTINGS = ("name", "allowed_origins", "moderation", "comments_open", "max_comment_length")
+
+
+@bp.get("/sites")
+def sites():
+    admin = current_admin()
+    return render_template("admin/sites.html", sites=access.visible_sites(admin))
+
+
+@bp.route("/sites/new", methods=["GET", "POST"])
+def new_site():
+    admin = current_admin()
+    access.require_superadmin(admin, "create sites")
+    form = SiteForm(data={"comments_open": True, "moderation": ModerationMode.NONE.value})
+    if form.validate_on_submit():
+        site = Site()
+        _apply(form, site)
+        db.session.add(site)
+        db.session.flush()
+        audit.record(admin, "create_site", site.id, details=site.name)
+        db.session.commit()
+        flash(f"Site “{site.name}” created. Paste its snippet into your article template.")
+        return redirect(url_for("admin.site", site_id=site.id), code=303)
+    return _form_page(form, None)
+
+
+@bp.route("/sites/<int:site_id>", methods=["GET", "POST"])
+def site(site_id):
+    admin = current_admin()
+    site = access.site_or_404(admin, site_id)
+    form = SiteForm(data={
+        "name": site.name,
+        "origins": "\n".join(site.allowed_origins),
+        "moderation": site.moderation.value,
+        "comments_open": site.comments_open,
+        "max_comment_length": site.max_comment_length,
+    })
+    if form.validate_on_submit():
+        before = {name: getattr(site, name) for name in SETTINGS}
+        _apply(form, site)
+        changes = [f"{name}: {before[name]} → {getattr(site, name)}"
+                   for name in SETTINGS if before[name] != getattr(site, name)]
+        if changes:
+            audit.record(admin, "edit_site", site.id, details="\n".join(changes))
+            # Every thread page of the site may look different now (form shown or not).
+            db.session.execute(update(Thread).where(Thread.site_id == site.id)
+                               .values(version=Thread.version + 1))
+        db.session.commit()
+        flash("Settings saved." if changes else "Nothing changed.")
+        return redirect(url_for("admin.site", site_id=site.id), code=303)
+    return _form_page(form, site)
+
+
+def _apply(form, site):
+    site.name = form.name.data.strip()
+    site.allowed_origins = form.parsed_origins
+    site.moderation = ModerationMode(form.moderation.data)
+    site.comments_open = form.comments_open.data
+    site.max_comment_length = form.max_comment_length.data
+
+
+def _form_page(form, site):
+    status = 422 if form.errors else 200
+    snippet = embed_snippet(site) if site else None
+    return render_template("admin/site.html", form=form, site=site, snippet=snippet), status
