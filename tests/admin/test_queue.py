@@ -270,3 +270,11 @@ def test_a_pending_comment_shows_only_to_its_author_until_approved(app, dashboar
     dashboard.post(f"/admin/comments/{comment.id}/moderate", data={"action": "approve"})
     html = stranger.get(thread_url(site)).text
     assert "My pending words" in html and "awaiting moderation" not in html
+
+
+def test_a_website_that_is_not_http_is_shown_as_text(dashboard, site):
+    """Imported comments may carry any website value: only http(s) becomes a link."""
+    pending(make_thread(site), website="javascript:alert(1)")
+    html = dashboard.get("/admin/comments").text
+    assert 'href="javascript:' not in html
+    assert "<dd>javascript:alert(1)</dd>" in html

@@ -1,6 +1,7 @@
 """The audit log: one row per moderation action, written in the action's transaction."""
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Admin, AuditEntry
@@ -36,7 +37,11 @@ def record(admin, action, site_id, comment=None, from_status=None, to_status=Non
 
 def entries_query(admin, admin_id=None, site_id=None):
     """Newest first, within the admin's sites (entries about all sites: superadmins only)."""
-    query = select(AuditEntry).where(in_scope(AuditEntry.site_id, admin))
+    query = (
+        select(AuditEntry)
+        .options(joinedload(AuditEntry.admin), joinedload(AuditEntry.site))
+        .where(in_scope(AuditEntry.site_id, admin))
+    )
     if admin_id is not None:
         query = query.where(AuditEntry.admin_id == admin_id)
     if site_id is not None:

@@ -5,6 +5,7 @@ import ipaddress
 import re
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from ..bans import normalize_email
 from ..extensions import db
@@ -67,6 +68,7 @@ def bans_query(admin):
     """Bans on the admin's sites, and bans on all sites (a moderator sees, not lifts, those)."""
     return (
         select(Ban)
+        .options(joinedload(Ban.site), joinedload(Ban.created_by))
         .where(or_(Ban.site_id.is_(None), in_scope(Ban.site_id, admin)))
         .order_by(Ban.created_at.desc(), Ban.id.desc())
     )
