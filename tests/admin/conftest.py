@@ -50,9 +50,13 @@ class RequestScopedClient(FlaskClient):
         return response
 
 
+def new_client(app):
+    return RequestScopedClient(app, app.response_class, use_cookies=True)
+
+
 @pytest.fixture
 def client(app):
-    return RequestScopedClient(app, app.response_class, use_cookies=True)
+    return new_client(app)
 
 
 class Dashboard:
@@ -110,7 +114,7 @@ def moderator(site):
 
 @pytest.fixture
 def moderator_board(app, moderator):
-    board = Dashboard(RequestScopedClient(app, app.response_class, use_cookies=True))
+    board = Dashboard(new_client(app))
     assert board.login(moderator.email).status_code == 303
     return board
 

@@ -91,7 +91,8 @@ def test_a_ban_on_one_site_leaves_the_others_alone(app, dashboard, site, other_s
 
 
 def test_a_ban_on_all_sites(app, dashboard, site, other_site):
-    response = dashboard.post("/admin/bans/new", data={"target": "troll@example.org", "site": "all"})
+    response = dashboard.post("/admin/bans/new",
+                              data={"target": "troll@example.org", "site": "all"})
     assert response.status_code == 303
     assert db.session.scalar(select(Ban)).site_id is None
     reader = app.test_client()

@@ -10,7 +10,8 @@ from .conftest import OTHER_ARTICLE, make_admin, make_comment, make_thread, pend
 
 
 def overview_row(html, site):
-    row = re.search(rf'<a href="/admin/sites/{site.id}">{site.name}</a>.*?</tr>', html, re.S).group(0)
+    row = re.search(rf'<a href="/admin/sites/{site.id}">{site.name}</a>.*?</tr>', html, re.S)
+    row = row.group(0)
     return [int(n) for n in re.findall(r'<td class="num">(?:<a [^>]*>)?(\d+)', row)]
 
 
@@ -54,7 +55,8 @@ def test_every_moderation_action_is_in_the_audit_log(dashboard, site, superadmin
 def test_the_audit_log_filters_by_admin_and_site(dashboard, site, other_site, superadmin):
     helper = make_admin("helper@example.org", sites=[site])
     db.session.add_all([
-        AuditEntry(admin_id=superadmin.id, action="approve", site_id=site.id, details="boss on blog"),
+        AuditEntry(admin_id=superadmin.id, action="approve", site_id=site.id,
+                   details="boss on blog"),
         AuditEntry(admin_id=helper.id, action="spam", site_id=site.id, details="helper on blog"),
         AuditEntry(admin_id=superadmin.id, action="delete", site_id=other_site.id,
                    details="boss on other"),
@@ -78,7 +80,8 @@ def test_the_audit_log_filters_by_admin_and_site(dashboard, site, other_site, su
 def test_a_moderator_sees_only_their_sites_history(moderator_board, site, other_site, superadmin):
     db.session.add_all([
         AuditEntry(admin_id=superadmin.id, action="approve", site_id=site.id, details="on blog"),
-        AuditEntry(admin_id=superadmin.id, action="delete", site_id=other_site.id, details="on other"),
+        AuditEntry(admin_id=superadmin.id, action="delete", site_id=other_site.id,
+                   details="on other"),
         AuditEntry(admin_id=superadmin.id, action="ban", site_id=None, details="everywhere"),
     ])
     db.session.commit()

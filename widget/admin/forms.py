@@ -89,8 +89,9 @@ class SiteForm(FlaskForm):
 
     def validate_max_comment_length(self, field):
         service_limit = current_app.config["COMMENT_MAX_LENGTH"]
-        NumberRange(1, service_limit,
-                    f"Enter a number from 1 to {service_limit:,} (the service's limit).")(self, field)
+        in_range = NumberRange(
+            1, service_limit, f"Enter a number from 1 to {service_limit:,} (the service's limit).")
+        in_range(self, field)
 
 
 class CommentEditForm(FlaskForm):

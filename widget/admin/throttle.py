@@ -27,11 +27,12 @@ def _keys(email, ip_hash):
     return keys
 
 
-def seconds_to_wait(email, ip_hash):
-    """How long this email or address must wait before its next attempt (0: go ahead)."""
+def seconds_to_wait(email, ip_hash, now=None):
+    """How long this email or address must wait before its next attempt (0: go ahead),
+    as seen at `now` (the current time unless given)."""
     config = current_app.config
     window = config["ADMIN_LOGIN_WINDOW"]
-    now = utcnow()
+    now = now or utcnow()
     rows = db.session.execute(
         select(func.count(LoginFailure.id), func.max(LoginFailure.at))
         .where(LoginFailure.key.in_(_keys(email, ip_hash)),

@@ -38,7 +38,9 @@ def new_ban():
         form.target.data = comment.ip_hash if by_ip else comment.email
         form.site.data = str(comment.thread.site_id)
     if form.validate_on_submit():
-        site = None if form.site.data == ALL_SITES else access.site_or_404(admin, int(form.site.data))
+        site = None
+        if form.site.data != ALL_SITES:
+            site = access.site_or_404(admin, int(form.site.data))
         ban = add_ban(admin, site, form.kind, form.value, form.reason.data or "")
         flash(f"Banned {describe(ban)}. Their new comments will be refused.")
         return redirect(url_for("admin.bans"), code=303)
