@@ -3,10 +3,13 @@
 import re
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from widget.extensions import db
+from widget.mail import links
 from widget.models import AuditEntry, CommentStatus, utcnow
 
-from .conftest import OTHER_ARTICLE, make_admin, make_comment, make_thread, pending
+from .conftest import OTHER_ARTICLE, csrf_of, make_admin, make_comment, make_thread, pending
 
 
 def overview_row(html, site):
@@ -87,3 +90,16 @@ def test_a_moderator_sees_only_their_sites_history(moderator_board, site, other_
     db.session.commit()
     html = moderator_board.get("/admin/audit").text
     assert "on blog" in html and "on other" not in html and "everywhere" not in html
+
+
+def test_moderation_through_an_emailed_link_is_in_the_audit_log(client, dashboard, site):
+    comment = pending(make_thread(site), "Mailed words")
+    link = "/mail/moderate/" + links.moderate_token(comment, "approve", "mod@example.com")
+    page = client.get(link).text
+    client.post(link, data={"csrf_token": csrf_of(page)})
+    entry = db.session.scalar(select(AuditEntry))
+    assert (entry.admin_id, entry.action, entry.comment_id, entry.site_id,
+            entry.from_status, entry.to_status) == (None, "approve", comment.id, site.id,
+                                                    "pending", "approved")
+    assert "emailed to mod@example.com" in entry.details
+    assert "emailed to mod@example.com" in dashboard.get("/admin/audit").text

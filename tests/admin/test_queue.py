@@ -6,7 +6,15 @@ import pytest
 from sqlalchemy import select
 
 from widget.extensions import db
-from widget.models import AuditEntry, Comment, CommentStatus, Thread
+from widget.models import (
+    AuditEntry,
+    Comment,
+    CommentStatus,
+    MailAddress,
+    OutboxMessage,
+    Thread,
+    utcnow,
+)
 
 from .conftest import (
     ARTICLE,
@@ -278,3 +286,19 @@ def test_a_website_that_is_not_http_is_shown_as_text(dashboard, site):
     html = dashboard.get("/admin/comments").text
     assert 'href="javascript:' not in html
     assert "<dd>javascript:alert(1)</dd>" in html
+
+
+def test_approving_a_reply_emails_the_author_it_answers(app, dashboard, site):
+    app.config["MAIL_SERVER"] = "127.0.0.1"  # mail on; nothing is sent, it is queued
+    thread = make_thread(site)
+    parent = make_comment(thread, "Parent", email="ann@example.com", notify_replies=True)
+    db.session.add(MailAddress(email="ann@example.com", confirmed_at=utcnow()))
+    db.session.commit()
+    reply = pending(thread, "A reply", parent=parent, author="Bob")
+    dashboard.post(f"/admin/comments/{reply.id}/moderate", data={"action": "approve"})
+    [message] = db.session.scalars(select(OutboxMessage)).all()
+    assert message.recipient == "ann@example.com" and "Bob replied" in message.subject
+    # Deleting and restoring it does not announce it a second time.
+    dashboard.post(f"/admin/comments/{reply.id}/moderate", data={"action": "delete"})
+    dashboard.post(f"/admin/comments/{reply.id}/moderate", data={"action": "restore"})
+    assert len(db.session.scalars(select(OutboxMessage)).all()) == 1

@@ -10,7 +10,8 @@ from widget.models import AuditEntry, Comment, ModerationMode, Site, Thread
 from .conftest import form_token, make_comment, make_thread, post_as_reader, thread_url
 
 NEW_SITE = {"name": "Cooking", "origins": "https://Cook.example/\nhttp://localhost:8000",
-            "moderation": "first", "comments_open": "y", "max_comment_length": "500"}
+            "moderation": "first", "comments_open": "y", "likes_enabled": "y",
+            "max_comment_length": "500"}
 
 
 def count(model):
@@ -30,8 +31,8 @@ def test_a_superadmin_creates_a_site(dashboard, superadmin):
     site = db.session.scalar(select(Site).where(Site.name == "Cooking"))
     assert response.headers["Location"] == f"/admin/sites/{site.id}"
     assert site.allowed_origins == ["https://cook.example", "http://localhost:8000"]
-    assert (site.moderation, site.comments_open, site.max_comment_length) == (
-        ModerationMode.FIRST, True, 500)
+    assert (site.moderation, site.comments_open, site.likes_enabled, site.max_comment_length) == (
+        ModerationMode.FIRST, True, True, 500)
     entry = db.session.scalar(select(AuditEntry))
     assert (entry.action, entry.site_id, entry.admin_id) == ("create_site", site.id, superadmin.id)
 
@@ -78,8 +79,8 @@ def test_editing_a_site_changes_it_logs_it_and_refreshes_its_threads(dashboard, 
     })
     assert response.status_code == 303
     site = db.session.get(Site, site.id)
-    assert (site.name, site.moderation, site.comments_open) == (
-        "Blog renamed", ModerationMode.ALL, False)
+    assert (site.name, site.moderation, site.comments_open, site.likes_enabled) == (
+        "Blog renamed", ModerationMode.ALL, False, False)
     assert db.session.get(Thread, thread.id).version == before + 1
     entry = db.session.scalar(select(AuditEntry))
     assert entry.action == "edit_site"

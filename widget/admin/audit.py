@@ -23,9 +23,13 @@ ACTION_LABELS = {
 
 
 def record(admin, action, site_id, comment=None, from_status=None, to_status=None, details=""):
-    """Add an entry to the session; the caller's commit stores it with the change itself."""
+    """Add an entry to the session; the caller's commit stores it with the change itself.
+
+    `admin` is None for actions taken through a moderation link sent by email (the
+    details then name the address it was sent to).
+    """
     db.session.add(AuditEntry(
-        admin_id=admin.id,
+        admin_id=admin.id if admin is not None else None,
         action=action,
         site_id=site_id,
         comment_id=comment.id if comment is not None else None,

@@ -66,6 +66,7 @@ class SiteForm(FlaskForm):
         description="Untick to close every thread of this site: they still show, "
                     "without the form.",
     )
+    likes_enabled = BooleanField("Show like buttons")
     max_comment_length = IntegerField(
         "Maximum comment length (characters)",
         validators=[Optional()],

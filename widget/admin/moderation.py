@@ -6,6 +6,7 @@ from sqlalchemy import update
 from ..extensions import db
 from ..markup import render_comment
 from ..models import CommentStatus, Thread, utcnow
+from ..signals import comment_approved
 from . import audit
 
 # Each action moves a comment to one status; "restore" is "approve" for a deleted one.
@@ -26,13 +27,21 @@ def bump_versions(thread_ids):
 
 
 def moderate(admin, comments, action):
-    """Apply the action to the comments that are not already in its status; return those."""
+    """Apply the action to the comments that are not already in its status; return those.
+
+    A comment published for the first time (from pending or spam) tells the signal's
+    receivers, who email the author of the comment it answers; a restored one does not,
+    as it was most likely published, and announced, before.
+    """
     to_status = ACTION_STATUS[action]
     changed = [comment for comment in comments if comment.status != to_status]
     for comment in changed:
         audit.record(admin, action, comment.thread.site_id, comment,
                      from_status=comment.status, to_status=to_status)
+        first_publication = comment.status in (CommentStatus.PENDING, CommentStatus.SPAM)
         comment.status = to_status
+        if to_status == CommentStatus.APPROVED and first_publication:
+            comment_approved.send(comment)
     bump_versions({comment.thread_id for comment in changed})
     db.session.commit()
     return changed

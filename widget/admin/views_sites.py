@@ -11,7 +11,8 @@ from .auth import current_admin
 from .blueprint import bp
 from .forms import SiteForm
 
-SETTINGS = ("name", "allowed_origins", "moderation", "comments_open", "max_comment_length")
+SETTINGS = ("name", "allowed_origins", "moderation", "comments_open", "likes_enabled",
+            "max_comment_length")
 
 
 @bp.get("/sites")
@@ -24,7 +25,8 @@ def sites():
 def new_site():
     admin = current_admin()
     access.require_superadmin(admin, "create sites")
-    form = SiteForm(data={"comments_open": True, "moderation": ModerationMode.NONE.value})
+    form = SiteForm(data={"comments_open": True, "likes_enabled": True,
+                          "moderation": ModerationMode.NONE.value})
     if form.validate_on_submit():
         site = Site()
         _apply(form, site)
@@ -46,6 +48,7 @@ def site(site_id):
         "origins": "\n".join(site.allowed_origins),
         "moderation": site.moderation.value,
         "comments_open": site.comments_open,
+        "likes_enabled": site.likes_enabled,
         "max_comment_length": site.max_comment_length,
     })
     if form.validate_on_submit():
@@ -69,6 +72,7 @@ def _apply(form, site):
     site.allowed_origins = form.parsed_origins
     site.moderation = ModerationMode(form.moderation.data)
     site.comments_open = form.comments_open.data
+    site.likes_enabled = form.likes_enabled.data
     site.max_comment_length = form.max_comment_length.data
 
 

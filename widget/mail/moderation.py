@@ -1,13 +1,15 @@
 """Acting on a moderation link: approve or delete a pending comment."""
 
+from ..admin import audit
 from ..extensions import db
 from ..models import CommentStatus
 from ..signals import comment_approved
 from ..threads import bump_version
 
 
-def moderate(comment, action):
-    """Apply the action if the comment still awaits it; return False if it was handled."""
+def moderate(comment, action, moderator=None):
+    """Apply the action if the comment still awaits it; return False if it was handled.
+    The audit log records it as done through the link emailed to `moderator`."""
     if comment.status != CommentStatus.PENDING:
         return False
     if action == "approve":
@@ -15,6 +17,9 @@ def moderate(comment, action):
         comment_approved.send(comment)
     else:
         comment.status = CommentStatus.DELETED
+    audit.record(None, action, comment.thread.site_id, comment,
+                 from_status=CommentStatus.PENDING, to_status=comment.status,
+                 details=f"Through the moderation link emailed to {moderator or 'a moderator'}.")
     bump_version(comment.thread_id)
     db.session.commit()
     return True

@@ -60,7 +60,7 @@ def moderate_comment(token):
     action = payload["a"]
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
-        done = moderate(comment, action)
+        done = moderate(comment, action, payload.get("m"))
         if not done:
             return render_template("mail/done.html", title=_("Already handled"), message=_(
                 "This comment is already %(status)s.", status=status_name(comment.status)))
