@@ -129,10 +129,11 @@ def test_find_ban_matches_email_case_insensitively_and_by_site(site, other_site)
     db.session.add(Ban(site_id=site.id, email="troll@example.org"))
     db.session.add(Ban(site_id=None, ip_hash="b" * 64))
     db.session.commit()
-    assert find_ban(site, "Troll@Example.org ", None) is not None
-    assert find_ban(other_site, "troll@example.org", None) is None
-    assert find_ban(other_site, None, "b" * 64) is not None
-    assert find_ban(site, None, None) is None
+    assert find_ban(site, "Troll@Example.org ") is not None
+    assert find_ban(other_site, "troll@example.org") is None
+    assert find_ban(other_site, None, ["a" * 64, "b" * 64]) is not None
+    assert find_ban(site, None, ["a" * 64]) is None
+    assert find_ban(site, None) is None
 
 
 def test_a_ban_names_an_email_or_an_ip_hash_never_both_nor_neither(site):

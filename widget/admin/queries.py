@@ -60,9 +60,15 @@ def comments_by_ids(admin, comment_ids):
     ).all()
 
 
+def answered_id(comment):
+    """The comment this one answers (a reply past the nesting limit hangs under an
+    ancestor, but reply_to_id keeps what it answered)."""
+    return comment.reply_to_id or comment.parent_id
+
+
 def parents_of(comments):
     """The comments these answer, by id, in one query (for the "in reply to" excerpts)."""
-    parent_ids = {comment.parent_id for comment in comments if comment.parent_id}
+    parent_ids = {answered_id(comment) for comment in comments if answered_id(comment)}
     if not parent_ids:
         return {}
     parents = db.session.scalars(select(Comment).where(Comment.id.in_(parent_ids)))

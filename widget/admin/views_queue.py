@@ -11,7 +11,7 @@ from .blueprint import bp, form_refused, id_arg, redirect_back
 from .forms import ActionForm, BulkForm, CommentEditForm, QueueFilterForm
 from .moderation import moderate
 from .moderation import edit_text as edit_comment_text
-from .queries import CommentFilter, comments_by_ids, comments_query, parents_of
+from .queries import CommentFilter, answered_id, comments_by_ids, comments_query, parents_of
 
 PER_PAGE = 25
 DONE = {"approve": "approved", "spam": "marked as spam", "delete": "deleted",
@@ -38,7 +38,8 @@ def queue():
     page = db.paginate(comments_query(admin, filters), page=request.args.get("page", 1, type=int),
                        per_page=PER_PAGE, error_out=False)
     return render_template(
-        "admin/queue.html", page=page, parents=parents_of(page.items), filters=filters_form,
+        "admin/queue.html", page=page, parents=parents_of(page.items), answered_id=answered_id,
+        filters=filters_form,
         thread=thread, bulk_form=BulkForm(formdata=None, next=request.full_path),
         here=request.full_path, multi_site=len(sites) > 1,
     )
