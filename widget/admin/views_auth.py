@@ -3,6 +3,7 @@
 from flask import redirect, render_template, request, url_for
 
 from ..privacy import hash_ip
+from ..ratelimit import login_limit
 from . import throttle
 from .accounts import authenticate, normalize_email
 from .auth import current_admin, end_session, safe_next, start_session
@@ -11,6 +12,7 @@ from .forms import LoginForm
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_limit  # per client network (issue 5's Flask-Limiter); the throttle below per account
 def login():
     form = LoginForm()
     if request.method == "GET":
