@@ -43,13 +43,11 @@ class Verdict:
         return self.spam_reason is not None
 
 
-BANNED_MESSAGE = "You cannot comment on this site: an administrator has blocked your comments."
-
-
 def review(config, site, article_url, new, context):
     """Judge a validated comment; raise PostRefused or return a Verdict."""
     if find_ban(site, new.email, ip_hashes(context.ip)) is not None:
-        raise PostRefused(BANNED_MESSAGE, status=403)
+        raise PostRefused(_("You cannot comment on this site: an administrator has "
+                            "blocked your comments."), status=403)
     check_links(config, site, new.text)
     if context.honeypot.strip():
         return Verdict("honeypot field filled in")

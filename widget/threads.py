@@ -284,9 +284,9 @@ def _attach_point(ancestors, max_depth):
 def closed_reason(site, thread):
     """Why the thread takes no new comments (the site's or the thread's choice), or None."""
     if not site.comments_open:
-        return "Comments are closed on this site."
+        return _("Comments are closed on this site.")
     if thread is not None and thread.closed:
-        return "Comments are closed on this thread."
+        return _("Comments are closed on this thread.")
     return None
 
 

@@ -1,4 +1,4 @@
-"""0004_admin goes down and up again (tests/test_config.py checks models and migrations agree)."""
+"""0006_admin goes down and up again (tests/test_config.py checks models and migrations agree)."""
 
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
@@ -8,7 +8,7 @@ from widget.extensions import db
 
 def test_the_admin_migration_downgrades_and_upgrades(app):
     db.session.remove()
-    downgrade(revision="0003_abuse")
+    downgrade(revision="0005_site_language_css")
     assert "admin" not in inspect(db.engine).get_table_names()
     upgrade()
     tables = inspect(db.engine).get_table_names()
