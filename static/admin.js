@@ -12,10 +12,11 @@
       function fallback() {
         source.focus();
         source.select();
-        done(document.execCommand("copy") ? "Copied." : "Press Ctrl+C (⌘C) to copy.");
+        // The words come with the button (data-copied, data-copy-by-hand), in the page's language.
+        done(document.execCommand("copy") ? button.dataset.copied : button.dataset.copyByHand);
       }
       if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(source.value).then(function () { done("Copied."); }, fallback);
+        navigator.clipboard.writeText(source.value).then(function () { done(button.dataset.copied); }, fallback);
       } else {
         fallback();
       }

@@ -5,6 +5,7 @@ of the `*_or_404` functions, so that another site's data answers 404 as if absen
 """
 
 from flask import abort
+from flask_babel import gettext as _
 from sqlalchemy import select, true
 
 from ..extensions import db
@@ -34,27 +35,27 @@ def may_see_site(admin, site_id):
 
 def require_superadmin(admin, what):
     if not admin.is_superadmin:
-        abort(403, description=f"Only a superadmin can {what}.")
+        abort(403, description=_("Only a superadmin can %(what)s.", what=what))
 
 
 def site_or_404(admin, site_id):
     site = db.session.get(Site, site_id)
     if site is None or not may_see_site(admin, site.id):
-        abort(404, description="There is no such site among yours.")
+        abort(404, description=_("There is no such site among yours."))
     return site
 
 
 def thread_or_404(admin, thread_id):
     thread = db.session.get(Thread, thread_id)
     if thread is None or not may_see_site(admin, thread.site_id):
-        abort(404, description="There is no such thread on your sites.")
+        abort(404, description=_("There is no such thread on your sites."))
     return thread
 
 
 def comment_or_404(admin, comment_id):
     comment = db.session.get(Comment, comment_id)
     if comment is None or not may_see_site(admin, comment.thread.site_id):
-        abort(404, description="There is no such comment on your sites.")
+        abort(404, description=_("There is no such comment on your sites."))
     return comment
 
 
@@ -62,7 +63,7 @@ def ban_or_404(admin, ban_id):
     """A ban the admin may lift: one on their sites; a ban on all sites needs a superadmin."""
     ban = db.session.get(Ban, ban_id)
     if ban is None or (ban.site_id is not None and not may_see_site(admin, ban.site_id)):
-        abort(404, description="There is no such ban on your sites.")
+        abort(404, description=_("There is no such ban on your sites."))
     if ban.site_id is None:
-        require_superadmin(admin, "lift a ban on all sites")
+        require_superadmin(admin, _("lift a ban on all sites"))
     return ban

@@ -1,5 +1,6 @@
 """The audit log: one row per moderation action, written in the action's transaction."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -8,17 +9,17 @@ from ..models import Admin, AuditEntry
 from .access import in_scope
 
 ACTION_LABELS = {
-    "approve": "approved",
-    "spam": "marked as spam",
-    "delete": "deleted",
-    "restore": "restored",
-    "edit": "edited",
-    "ban": "banned",
-    "unban": "lifted a ban",
-    "close_thread": "closed a thread",
-    "reopen_thread": "reopened a thread",
-    "create_site": "created a site",
-    "edit_site": "changed a site",
+    "approve": _l("approved"),
+    "spam": _l("marked as spam"),
+    "delete": _l("deleted"),
+    "restore": _l("restored"),
+    "edit": _l("edited"),
+    "ban": _l("banned"),
+    "unban": _l("lifted a ban"),
+    "close_thread": _l("closed a thread"),
+    "reopen_thread": _l("reopened a thread"),
+    "create_site": _l("created a site"),
+    "edit_site": _l("changed a site"),
 }
 
 

@@ -4,6 +4,7 @@ see widget/bans.py)."""
 import ipaddress
 import re
 
+from flask_babel import gettext
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
@@ -28,16 +29,16 @@ def parse_target(value):
     if "@" in value:
         local, _, domain = value.rpartition("@")
         if not local or "." not in domain or any(char.isspace() for char in value):
-            raise BanTargetError(f"“{value}” is not a valid email address.")
+            raise BanTargetError(gettext("“%(value)s” is not a valid email address.", value=value))
         return "email", normalize_email(value)
     if IP_HASH.match(value.lower()):
         return "ip_hash", value.lower()
     try:
         address = ipaddress.ip_address(value)
     except ValueError:
-        raise BanTargetError(
+        raise BanTargetError(gettext(
             "Enter an email address, an IP address, or an IP hash (64 hex digits) from the queue."
-        ) from None
+        )) from None
     return "ip_hash", hash_ip(str(address))
 
 
@@ -58,10 +59,16 @@ def lift_ban(admin, ban):
 
 
 def describe(ban):
-    target = f"email {ban.email}" if ban.email else f"IP hash {ban.ip_hash[:12]}…"
-    where = ban.site.name if ban.site else "all sites"
-    reason = f" ({ban.reason})" if ban.reason else ""
-    return f"{target} on {where}{reason}"
+    """Who is banned where, in the admin's language (also what the audit log keeps)."""
+    if ban.email:
+        target = gettext("email %(email)s", email=ban.email)
+    else:
+        target = gettext("IP hash %(hash)s…", hash=ban.ip_hash[:12])
+    where = ban.site.name if ban.site else gettext("all sites")
+    if ban.reason:
+        return gettext("%(target)s on %(where)s (%(reason)s)", target=target, where=where,
+                       reason=ban.reason)
+    return gettext("%(target)s on %(where)s", target=target, where=where)
 
 
 def bans_query(admin):

@@ -1,6 +1,7 @@
 """The /admin blueprint: every route needs a signed-in admin, except signing in."""
 
 from flask import Blueprint, abort, redirect, request, url_for
+from flask_babel import gettext as _
 
 from ..errors import wants_json
 from .auth import current_admin, safe_next
@@ -15,7 +16,7 @@ def require_admin():
     if request.endpoint in PUBLIC_ENDPOINTS or current_admin() is not None:
         return None
     if wants_json():
-        abort(401, description="Sign in to the dashboard first.")
+        abort(401, description=_("Sign in to the dashboard first."))
     next_url = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("admin.login", next=next_url))
 
@@ -43,11 +44,11 @@ def id_arg(name):
     if not raw:
         return None
     if not raw.isdigit():
-        abort(404, description=f"There is no such {name} among yours.")
+        abort(404, description=_("There is nothing with this %(name)s among yours.", name=name))
     return int(raw)
 
 
 def form_refused(form, status=422):
     """A small action form that did not validate: say why, plainly."""
-    messages = [message for errors in form.errors.values() for message in errors]
-    abort(status, description=" ".join(messages) or "The form could not be read.")
+    messages = [str(message) for errors in form.errors.values() for message in errors]
+    abort(status, description=" ".join(messages) or _("The form could not be read."))

@@ -1,6 +1,10 @@
 """Signing in and out of the dashboard."""
 
+from datetime import timedelta
+
 from flask import redirect, render_template, request, url_for
+from flask_babel import format_timedelta
+from flask_babel import gettext as _
 
 from ..privacy import hash_ip
 from ..ratelimit import login_limit
@@ -26,13 +30,13 @@ def login():
     ip_hash = hash_ip(request.remote_addr)
     wait = throttle.seconds_to_wait(email, ip_hash)
     if wait:
-        error = (f"Too many failed sign-ins. Try again in {_duration(wait)}.")
+        error = _("Too many failed sign-ins. Try again in %(duration)s.", duration=_duration(wait))
         page = render_template("admin/login.html", form=form, error=error)
         return page, 429, {"Retry-After": str(wait)}
     admin = authenticate(email, form.password.data)
     if admin is None:
         throttle.record_failure(email, ip_hash)
-        error = "Wrong email or password."
+        error = _("Wrong email or password.")
         return render_template("admin/login.html", form=form, error=error), 401
     throttle.clear_failures(email)
     start_session(admin)
@@ -46,7 +50,7 @@ def logout():
 
 
 def _duration(seconds):
+    """"45 seconds", "3 minutes", in the admin's language."""
     if seconds < 90:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    minutes = -(-seconds // 60)
-    return f"{minutes} minutes"
+        return format_timedelta(timedelta(seconds=seconds), granularity="second", threshold=2)
+    return format_timedelta(timedelta(minutes=-(-seconds // 60)), granularity="minute", threshold=120)

@@ -1,6 +1,7 @@
 """Bans: list them, ban by email or IP (from the queue or by hand), lift them."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from ..extensions import db
@@ -30,7 +31,7 @@ def new_ban():
     form.site.choices = [SelectChoice(str(site.id), site.name)
                          for site in access.visible_sites(admin)]
     if admin.is_superadmin:
-        form.site.choices.insert(0, SelectChoice(ALL_SITES, "All sites"))
+        form.site.choices.insert(0, SelectChoice(ALL_SITES, _("All sites")))
     comment_id = id_arg("comment")
     comment = access.comment_or_404(admin, comment_id) if comment_id is not None else None
     if request.method == "GET" and comment is not None:
@@ -42,7 +43,7 @@ def new_ban():
         if form.site.data != ALL_SITES:
             site = access.site_or_404(admin, int(form.site.data))
         ban = add_ban(admin, site, form.kind, form.value, form.reason.data or "")
-        flash(f"Banned {describe(ban)}. Their new comments will be refused.")
+        flash(_("Banned %(who)s. Their new comments will be refused.", who=describe(ban)))
         return redirect(url_for("admin.bans"), code=303)
     return render_template("admin/ban_new.html", form=form, comment=comment), \
         422 if form.errors else 200
@@ -54,5 +55,5 @@ def delete_ban(ban_id):
     ban = access.ban_or_404(admin, ban_id)
     description = describe(ban)
     lift_ban(admin, ban)
-    flash(f"Lifted the ban on {description}.")
+    flash(_("Lifted the ban on %(who)s.", who=description))
     return redirect(url_for("admin.bans"), code=303)

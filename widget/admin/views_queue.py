@@ -1,9 +1,13 @@
 """The moderation queue: filter, page through, and act on comments one by one or in bulk."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from wtforms import SelectChoice
 
 from ..extensions import db
+from ..i18n import status_name
 from ..sites import comment_max_length
 from . import access
 from .auth import current_admin, safe_next
@@ -14,8 +18,24 @@ from .moderation import edit_text as edit_comment_text
 from .queries import CommentFilter, answered_id, comments_by_ids, comments_query, parents_of
 
 PER_PAGE = 25
-DONE = {"approve": "approved", "spam": "marked as spam", "delete": "deleted",
-        "restore": "restored"}
+# What each action did, said of one comment and of several (whole sentences translate).
+DONE_ONE = {
+    "approve": _l("Comment #%(id)s by %(author)s approved."),
+    "spam": _l("Comment #%(id)s by %(author)s marked as spam."),
+    "delete": _l("Comment #%(id)s by %(author)s deleted."),
+    "restore": _l("Comment #%(id)s by %(author)s restored."),
+}
+
+
+def done_many(action, count):
+    if action == "approve":
+        return ngettext("%(num)s comment approved.", "%(num)s comments approved.", count)
+    if action == "spam":
+        return ngettext("%(num)s comment marked as spam.", "%(num)s comments marked as spam.",
+                        count)
+    if action == "delete":
+        return ngettext("%(num)s comment deleted.", "%(num)s comments deleted.", count)
+    return ngettext("%(num)s comment restored.", "%(num)s comments restored.", count)
 
 
 @bp.get("/comments")
@@ -23,11 +43,11 @@ def queue():
     admin = current_admin()
     filters_form = QueueFilterForm(formdata=request.args)
     sites = access.visible_sites(admin)
-    filters_form.site.choices = [SelectChoice("", "All your sites")] + [
+    filters_form.site.choices = [SelectChoice("", _("All your sites"))] + [
         SelectChoice(str(site.id), site.name) for site in sites]
     if not filters_form.validate():
         abort(400, description=" ".join(
-            message for errors in filters_form.errors.values() for message in errors))
+            str(message) for errors in filters_form.errors.values() for message in errors))
     filters = CommentFilter(status=filters_form.status_value, text=filters_form.q.data or "",
                             site_id=id_arg("site"), thread_id=id_arg("thread"))
     if filters.site_id is not None:
@@ -54,9 +74,10 @@ def moderate_comment(comment_id):
         form_refused(form)
     changed = moderate(admin, [comment], form.action.data)
     if changed:
-        flash(f"Comment #{comment.id} by {comment.author} {DONE[form.action.data]}.")
+        flash(str(DONE_ONE[form.action.data]) % {"id": comment.id, "author": comment.author})
     else:
-        flash(f"Comment #{comment.id} was already {comment.status.value}.")
+        flash(_("Comment #%(id)s was already %(status)s.", id=comment.id,
+                status=status_name(comment.status)))
     return redirect_back(form.next.data, "admin.queue")
 
 
@@ -65,14 +86,13 @@ def bulk_moderate():
     admin = current_admin()
     form = BulkForm()
     if not form.validate():
-        flash(" ".join(m for errors in form.errors.values() for m in errors), "error")
+        flash(" ".join(str(m) for errors in form.errors.values() for m in errors), "error")
         return redirect_back(form.next.data, "admin.queue")
     comments = comments_by_ids(admin, form.ids.data)
     if len(comments) != len(set(form.ids.data)):
-        abort(404, description="Some of the selected comments are not on your sites.")
+        abort(404, description=_("Some of the selected comments are not on your sites."))
     changed = moderate(admin, comments, form.action.data)
-    flash(f"{len(changed)} comment{'s' if len(changed) != 1 else ''} "
-          f"{DONE[form.action.data]}.")
+    flash(done_many(form.action.data, len(changed)))
     return redirect_back(form.next.data, "admin.queue")
 
 
@@ -85,7 +105,7 @@ def edit_comment(comment_id):
     if request.method == "POST":
         if form.validate():
             if edit_comment_text(admin, comment, form.text.data):
-                flash(f"Comment #{comment.id} saved.")
+                flash(_("Comment #%(id)s saved.", id=comment.id))
             return redirect(next_url, code=303)
         status = 422
     else:

@@ -1,6 +1,7 @@
 """Sites: list, create (superadmins), edit settings, and the embed snippet to paste."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from ..extensions import db
@@ -12,7 +13,7 @@ from .blueprint import bp
 from .forms import SiteForm
 
 SETTINGS = ("name", "allowed_origins", "moderation", "comments_open", "likes_enabled",
-            "max_comment_length")
+            "max_comment_length", "default_language", "custom_css")
 
 
 @bp.get("/sites")
@@ -24,7 +25,7 @@ def sites():
 @bp.route("/sites/new", methods=["GET", "POST"])
 def new_site():
     admin = current_admin()
-    access.require_superadmin(admin, "create sites")
+    access.require_superadmin(admin, _("create sites"))
     form = SiteForm(data={"comments_open": True, "likes_enabled": True,
                           "moderation": ModerationMode.NONE.value})
     if form.validate_on_submit():
@@ -34,7 +35,8 @@ def new_site():
         db.session.flush()
         audit.record(admin, "create_site", site.id, details=site.name)
         db.session.commit()
-        flash(f"Site “{site.name}” created. Paste its snippet into your article template.")
+        flash(_("Site “%(name)s” created. Paste its snippet into your article template.",
+                name=site.name))
         return redirect(url_for("admin.site", site_id=site.id), code=303)
     return _form_page(form, None)
 
@@ -50,11 +52,13 @@ def site(site_id):
         "comments_open": site.comments_open,
         "likes_enabled": site.likes_enabled,
         "max_comment_length": site.max_comment_length,
+        "default_language": site.default_language or "",
+        "custom_css": site.custom_css,
     })
     if form.validate_on_submit():
         before = {name: getattr(site, name) for name in SETTINGS}
         _apply(form, site)
-        changes = [f"{name}: {before[name]} → {getattr(site, name)}"
+        changes = [_change(name, before[name], getattr(site, name))
                    for name in SETTINGS if before[name] != getattr(site, name)]
         if changes:
             audit.record(admin, "edit_site", site.id, details="\n".join(changes))
@@ -62,7 +66,7 @@ def site(site_id):
             db.session.execute(update(Thread).where(Thread.site_id == site.id)
                                .values(version=Thread.version + 1))
         db.session.commit()
-        flash("Settings saved." if changes else "Nothing changed.")
+        flash(_("Settings saved.") if changes else _("Nothing changed."))
         return redirect(url_for("admin.site", site_id=site.id), code=303)
     return _form_page(form, site)
 
@@ -74,6 +78,17 @@ def _apply(form, site):
     site.comments_open = form.comments_open.data
     site.likes_enabled = form.likes_enabled.data
     site.max_comment_length = form.max_comment_length.data
+    site.default_language = form.default_language.data or None
+    site.custom_css = form.sanitized_css.css
+    if form.sanitized_css.removed:
+        flash(_("Removed from the custom CSS: %(parts)s.",
+                parts="; ".join(form.sanitized_css.removed)), "error")
+
+
+def _change(name, before, after):
+    if name == "custom_css":  # the whole stylesheet twice would swamp the audit log
+        return f"custom_css: {len(before):,} → {len(after):,} characters"
+    return f"{name}: {before} → {after}"
 
 
 def _form_page(form, site):

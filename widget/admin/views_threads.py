@@ -1,6 +1,7 @@
 """Threads of the admin's sites: how many comments each has, and closing or reopening them."""
 
 from flask import flash, render_template, request
+from flask_babel import gettext as _
 
 from ..extensions import db
 from . import access
@@ -34,6 +35,7 @@ def thread_state(thread_id):
         form_refused(form)
     closed = form.state.data == "closed"
     if set_thread_closed(admin, thread, closed):
-        flash(f"Comments on “{thread.title or thread.url}” are now "
-              f"{'closed' if closed else 'open'}.")
+        title = thread.title or thread.url
+        flash(_("Comments on “%(title)s” are now closed.", title=title) if closed
+              else _("Comments on “%(title)s” are open again.", title=title))
     return redirect_back(form.next.data, "admin.threads")

@@ -79,7 +79,8 @@ def delete(site_key, comment_id):
     comment = _own_comment(target, comment_id)
     form = target.action_form()
     if not form.validate():
-        message = " ".join(form.errors.get("csrf_token", [_("The request could not be verified.")]))
+        message = " ".join(str(message) for message in form.errors.get(
+            "csrf_token", [_("The request could not be verified.")]))
         abort(422, description=message)
     delete_comment(comment)
     placeholder = has_visible_replies(comment)

@@ -18,7 +18,7 @@ def like(site_key):
     if not form.validate():
         if _wants_json():
             return jsonify(message=_("The like was not counted."), errors=form.errors), 422
-        abort(422, description=" ".join(message for messages in form.errors.values()
+        abort(422, description=" ".join(str(message) for messages in form.errors.values()
                                         for message in messages))
     comment = db.session.get(Comment, form.comment.data)
     if (comment is None or comment.thread.site_id != target.site.id

@@ -1,0 +1,71 @@
+"""The dashboard in a real browser: every page passes axe-core (no serious or critical
+violation) in light and dark, and in Arabic it is laid out right to left."""
+
+import pytest
+
+from tests.admin.conftest import PASSWORD, make_admin
+from tests.browser.axe import axe_problems
+from tests.conftest import make_comment, make_thread
+from widget.extensions import db
+from widget.models import CommentStatus, ModerationMode
+from widget.threads import find_site
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def dashboard(live_app, live_site, host_site):
+    """A moderated site with comments in every state, a ban, and a superadmin."""
+    with live_app.app_context():
+        site = find_site(live_site)
+        site.moderation = ModerationMode.ALL
+        db.session.commit()
+        thread = make_thread(site, url=host_site.origin + "/article.html", title="An article")
+        first = make_comment(thread, "A published comment with a [link](https://example.org).",
+                             author="Ann", email="ann@example.org", website="https://ann.example")
+        pending = make_comment(thread, "Waiting for a moderator", author="Bob", parent=first,
+                               status=CommentStatus.PENDING, email="bob@example.org",
+                               ip_hash="ab" * 32)
+        make_comment(thread, "Buy now", author="Spammer", status=CommentStatus.SPAM)
+        make_admin("boss@example.org")
+        return {"site": site.id, "pending": pending.id}
+
+
+def sign_in(page, live_app):
+    page.goto(live_app.base_url + "/admin/login")
+    page.locator("input[type=email]").fill("boss@example.org")
+    page.locator("input[type=password]").fill(PASSWORD)
+    page.locator("input[type=password]").press("Enter")
+    page.wait_for_url(live_app.base_url + "/admin/")
+
+
+def admin_pages(dashboard):
+    return ["/admin/", "/admin/comments", "/admin/comments?status=all", "/admin/threads",
+            "/admin/sites", f"/admin/sites/{dashboard['site']}", "/admin/sites/new",
+            "/admin/bans", f"/admin/bans/new?comment={dashboard['pending']}", "/admin/audit",
+            f"/admin/comments/{dashboard['pending']}/edit"]
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_every_dashboard_page_passes_axe(context_for, live_app, dashboard, color_scheme):
+    page = context_for(color_scheme)
+    page.goto(live_app.base_url + "/admin/login")
+    assert axe_problems(page) == []
+    sign_in(page, live_app)
+    problems = {}
+    for path in admin_pages(dashboard):
+        page.goto(live_app.base_url + path)
+        found = axe_problems(page)
+        if found:
+            problems[path] = found
+    assert problems == {}
+
+
+def test_dashboard_in_arabic_is_right_to_left_and_passes_axe(context_for, live_app, dashboard):
+    page = context_for("light", locale="ar")  # the browser's Accept-Language
+    sign_in(page, live_app)
+    page.goto(live_app.base_url + "/admin/comments")
+    html = page.locator("html")
+    assert html.get_attribute("lang") == "ar" and html.get_attribute("dir") == "rtl"
+    assert page.locator("h1").inner_text() == "قائمة المراجعة"
+    assert axe_problems(page) == []
