@@ -31,8 +31,9 @@ run: migrate
 	$(FLASK) demo --origin http://$(HOST):$(PORT) --origin http://localhost:$(PORT)
 	WIDGET_DEMO=true $(FLASK) run --host $(HOST) --port $(PORT)
 
+# One test process per CPU (pytest-xdist); PYTEST_ARGS="-n 0 tests/test_x.py" for one file.
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 bench-import: install  # import a generated 100,000-comment Disqus export; prints time and peak RSS
 	$(BIN)/python bench/import_big.py $(COMMENTS)

@@ -100,6 +100,7 @@ def test_fuzzed_form_fields_never_crash_and_store_only_valid_comments(app, clien
     @FUZZ
     @given(fields=fields, as_json=st.booleans(),
            valid_token=st.sampled_from([True, True, True, False]))
+    @example(fields={"name": "Ann", "text": "Hello"}, as_json=False, valid_token=True)
     def post_anything(fields, as_json, valid_token):
         token = (fresh_token(client, site.key) if valid_token
                  else "forged." + fields.get("text", "")[:40])
@@ -126,6 +127,7 @@ def test_fuzzed_query_strings_never_crash(app, client, site):
     @given(url=query_value, title=st.one_of(st.none(), any_text, controls), reply=field_value,
            site_key=st.one_of(st.none(), st.none(), any_text), as_json=st.booleans())
     @example(url=ARTICLE, title=None, reply="", site_key="\x00", as_json=False)  # found so
+    @example(url=ARTICLE, title="Hello", reply="", site_key=None, as_json=False)  # one valid post
     def request_anything(url, title, reply, site_key, as_json):
         key = site.key if site_key is None else quote(site_key, safe="") or "x"
         query = f"url={quote(url, safe='')}&reply={quote(reply, safe='')}"
