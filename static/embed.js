@@ -43,6 +43,7 @@
     Object.keys(options).forEach(function (name) {
       if (options[name]) query.set(name, options[name]);
     });
+    if (linked) query.set("comment", linked[1]);  // big threads: the page that holds it
     var src = base + "/t/" + encodeURIComponent(div.dataset.site) + "?" + query;
     return linked ? src + linked[0] : src;
   }

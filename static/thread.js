@@ -128,7 +128,69 @@
     }
     list.appendChild(article);
     addCopyButtons(article);
+    drawAvatars(article);
     return article;
+  }
+
+  /* ---- identicons: drawn here from the digest the server put in the page, exactly as
+     avatars.py draws /avatar/<digest>.svg, so a thread costs no request per avatar ---- */
+  var SVG = "http://www.w3.org/2000/svg";
+  function svgElement(name, attributes) {
+    var element = document.createElementNS(SVG, name);
+    Object.keys(attributes).forEach(function (key) { element.setAttribute(key, attributes[key]); });
+    return element;
+  }
+
+  function drawAvatars(root) {
+    root.querySelectorAll(".comment-avatar[data-avatar]:not(.drawn)").forEach(function (box) {
+      var digest = box.dataset.avatar;
+      var bits = parseInt(digest.slice(-4), 16);  // the low 15 bits choose the cells
+      var hue = parseInt(digest.slice(-6, -3), 16) % 360;
+      var svg = svgElement("svg", { viewBox: "-1 -1 7 7", "aria-hidden": "true" });
+      svg.appendChild(svgElement("rect", { x: -1, y: -1, width: 7, height: 7,
+                                           fill: "hsl(" + hue + ", 45%, 92%)" }));
+      var cells = svgElement("g", { fill: "hsl(" + hue + ", 55%, 45%)" });
+      for (var row = 0; row < 5; row++) {
+        for (var column = 0; column < 3; column++) {
+          if (!((bits >> (row * 3 + column)) & 1)) continue;
+          cells.appendChild(svgElement("rect", { x: column, y: row, width: 1, height: 1 }));
+          if (column !== 2) cells.appendChild(svgElement("rect", { x: 4 - column, y: row, width: 1, height: 1 }));
+        }
+      }
+      svg.appendChild(cells);
+      box.replaceChildren(svg);
+      box.classList.add("drawn");
+    });
+  }
+
+  /* ---- big threads: the next page of top-level comments, appended in place ---- */
+  function loadMore(link) {
+    var block = link.closest(".load-more");
+    link.setAttribute("aria-disabled", "true");
+    fetch(link.href, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.text();
+    }).then(function (html) {
+      var next = new DOMParser().parseFromString(html, "text/html");
+      var list = thread.querySelector(".comment-list");
+      var added = [];
+      next.querySelectorAll(".comment-list > .comment").forEach(function (article) {
+        if (document.getElementById(article.id)) return;  // already here (posted meanwhile)
+        added.push(list.appendChild(document.importNode(article, true)));
+      });
+      var nextBlock = next.querySelector(".load-more");
+      if (nextBlock) block.replaceWith(document.importNode(nextBlock, true));
+      else block.remove();
+      added.forEach(function (article) { addCopyButtons(article); drawAvatars(article); });
+      thread.dispatchEvent(new CustomEvent("widget:comments-added", { detail: added }));
+      announce(strings.moreShown);
+      var first = added[0] && added[0].querySelector(".comment-permalink");
+      if (first) first.focus();
+      reportHeight();
+    }).catch(function () {
+      link.removeAttribute("aria-disabled");
+      announce(strings.serverUnreachable);
+    });
   }
 
   function submit(event) {
@@ -244,6 +306,8 @@
   thread.addEventListener("click", function (event) {
     var copy = event.target.closest("button.comment-copy");
     if (copy) { copyLink(copy); return; }
+    var more = event.target.closest("a.load-more-link");
+    if (more) { event.preventDefault(); loadMore(more); return; }
     var button = event.target.closest("button.comment-reply");
     if (!button || !mainForm) return;
     event.preventDefault();
@@ -251,6 +315,7 @@
   });
 
   addCopyButtons(thread);
+  drawAvatars(thread);
   if ("ResizeObserver" in window) new ResizeObserver(reportHeight).observe(document.documentElement);
   window.addEventListener("resize", reportHeight);
   window.addEventListener("load", reportHeight);
@@ -702,6 +767,19 @@
     }
     markLikes(detail.article);
     relativeTimes(detail.article);
+  });
+
+  thread.addEventListener("widget:comments-added", function (event) {
+    var tokens = ownTokens();
+    event.detail.forEach(function (article) {
+      markLikes(article);
+      relativeTimes(article);
+      [article].concat(Array.prototype.slice.call(article.querySelectorAll(".comment")))
+        .forEach(function (comment) {
+          var entry = tokens[comment.id.slice(2)];
+          if (entry && !comment.classList.contains("comment-deleted")) addOwnControls(comment, entry);
+        });
+    });
   });
 
   thread.addEventListener("click", function (event) {

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, event, text
 
 from widget import create_app
 from widget.extensions import db
-from widget.models import Comment, CommentStatus, Site, Thread
+from widget.models import Comment, CommentStatus, Thread
 from widget.sites import create_site
 
 PG_URL = os.environ.get("WIDGET_TEST_DATABASE_URL")

@@ -29,6 +29,11 @@ def avatar_url(comment):
     return url_for("avatars.avatar", digest=author_digest(comment))
 
 
+def avatar_digest(comment):
+    """For thread.js, which draws the same identicon in the page (see drawAvatars)."""
+    return author_digest(comment)
+
+
 def identicon_cells(digest):
     """Which cells are filled, and the colour, both read from the digest's bits."""
     bits = int(digest, 16)
@@ -60,3 +65,4 @@ def avatar(digest):
 def init_app(app):
     app.register_blueprint(bp)
     app.add_template_filter(avatar_url)
+    app.add_template_filter(avatar_digest)

@@ -57,7 +57,15 @@ class Defaults:
     # Behind a reverse proxy: how many hops of X-Forwarded-* to trust (0: none, use the
     # peer's address). Never more than there are proxies, or clients can pick their IP.
     PROXY_HOPS = 0
-    REDIS_URL = None
+    REDIS_URL = None  # rate limits and the page cache, shared by every instance
+
+    # Big threads come in pages of this many top-level comments, each with its replies.
+    THREAD_PAGE_SIZE = 100
+    # Rendered comment lists: in each process, or in Redis when REDIS_URL is set
+    # (PAGE_CACHE_TYPE="NullCache" turns the cache off).
+    PAGE_CACHE_TYPE = None
+    PAGE_CACHE_SECONDS = 600
+    PAGE_CACHE_ENTRIES = 500
 
     # Rate limits (Flask-Limiter strings), keyed on a hash of the client's network
     # (/24 IPv4, /48 IPv6). Counts live in Redis when REDIS_URL is set, else in memory.

@@ -164,6 +164,7 @@ def thread_script_strings():
         "liked": gettext("Liked"),
         "preview": gettext("Preview"),
         "nothingToPreview": gettext("Nothing to preview yet."),
+        "moreShown": gettext("More comments are shown below."),
     }
 
 

@@ -37,22 +37,12 @@ class ThreadView:
     thread: Thread | None
     roots: list[CommentNode]
     count: int  # approved comments, the number readers see in the heading
-    closed_notice: str | None = None  # set when the thread shows but takes no new comments
-
-    @property
-    def closed(self):
-        return self.closed_notice is not None
 
     @property
     def comments(self):
         """Every visible (not placeholder) comment, in page order."""
         return [node.comment for node, opening in walk(self.roots)
                 if opening and not node.is_placeholder]
-
-    @property
-    def comment_ids(self):
-        return {node.comment.id for node, opening in walk(self.roots)
-                if opening and not node.is_placeholder}
 
 
 class PostRefused(Exception):
@@ -88,14 +78,12 @@ class Sort(enum.StrEnum):
         return cls.OLDEST if sort == cls.LIKED and not likes_enabled else sort
 
 
-def load_thread(site, normalized_url, own_comment_ids=(), sort=Sort.OLDEST):
-    """The thread's visible comments as a tree: approved ones, the viewer's own pending
-    ones, and deleted ones kept as "[deleted]" placeholders while they have replies.
-    Top-level comments come in the given order; replies always oldest first."""
-    thread = find_thread(site, normalized_url)
-    closed = closed_reason(site, thread)
+def thread_view(thread, own_comment_ids=(), sort=Sort.OLDEST):
+    """The thread's visible comments as a tree, in one query: approved ones, the viewer's
+    own pending ones, and deleted ones kept as "[deleted]" placeholders while they have
+    replies. Top-level comments come in the given order; replies always oldest first."""
     if thread is None:
-        return ThreadView(None, [], 0, closed)
+        return ThreadView(None, [], 0)
     visible = or_(
         Comment.status.in_([CommentStatus.APPROVED, CommentStatus.DELETED]),
         # Held comments (spam looks just like pending to its author) only for their author.
@@ -105,8 +93,7 @@ def load_thread(site, normalized_url, own_comment_ids=(), sort=Sort.OLDEST):
     comments = db.session.scalars(
         select(Comment).where(Comment.thread_id == thread.id, visible).order_by(Comment.id)
     ).all()
-    return ThreadView(thread, sort_roots(build_tree(comments), sort),
-                      _approved_count(comments), closed)
+    return ThreadView(thread, sort_roots(build_tree(comments), sort), _approved_count(comments))
 
 
 def sort_roots(roots, sort):

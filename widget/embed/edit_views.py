@@ -69,7 +69,7 @@ def edit(site_key, comment_id):
         # held as spam looks like any comment awaiting moderation (see guard.py)
         status = "pending" if verdict.held else comment.status.value
         return jsonify(id=comment.id, status=status, html=html)
-    return redirect(target.page_url(_anchor=f"c-{comment.id}"), code=303)
+    return redirect(target.page_url(comment.id), code=303)
 
 
 @bp.post("/t/<site_key>/c/<int:comment_id>/delete")
@@ -86,8 +86,7 @@ def delete(site_key, comment_id):
     placeholder = has_visible_replies(comment)
     if _wants_json():
         return jsonify(id=comment.id, status=comment.status.value, placeholder=placeholder)
-    anchor = f"c-{comment.id}" if placeholder else None
-    return redirect(target.page_url(_anchor=anchor), code=303)
+    return redirect(target.page_url(comment.id if placeholder else None), code=303)
 
 
 def _render_edit(target, comment, form):

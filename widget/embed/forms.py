@@ -75,6 +75,11 @@ def _serializer():
     return URLSafeTimedSerializer(current_app.secret_key, salt=FORM_TOKEN_SALT)
 
 
+def fresh_form_token(thread_binding):
+    """A signed token for one form of one thread, with a nonce of its own."""
+    return _serializer().dumps({"t": thread_binding, "n": secrets.token_urlsafe(12)})
+
+
 class ThreadFormToken(CSRF):
     """WTForms CSRF implementation: the token names the thread it was made for."""
 
@@ -83,7 +88,7 @@ class ThreadFormToken(CSRF):
         return super().setup_form(form)
 
     def generate_csrf_token(self, csrf_token_field):
-        return _serializer().dumps({"t": self.thread_binding, "n": secrets.token_urlsafe(12)})
+        return fresh_form_token(self.thread_binding)
 
     def validate_csrf_token(self, form, field):
         try:

@@ -38,4 +38,4 @@ def like(site_key):
         abort(refusal.status, description=refusal.message)
     if _wants_json():
         return jsonify(comment=comment.id, count=count, liked=action == "like")
-    return redirect(target.page_url(_anchor=f"c-{comment.id}"), code=303)
+    return redirect(target.page_url(comment.id), code=303)

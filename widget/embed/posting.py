@@ -7,7 +7,7 @@ again, instead of a bare error that loses what they typed.
 
 from dataclasses import dataclass, field
 
-from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask import current_app, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -107,9 +107,7 @@ def _posted(target, comment):
         if held:
             body["message"] = str(HELD_MESSAGE)
         return jsonify(body), 201
-    location = url_for("embed.thread_page", site_key=target.site.key, **target.carried_args,
-                       _anchor=f"c-{comment.id}")
-    return redirect(location, code=303)
+    return redirect(target.page_url(comment.id), code=303)
 
 
 @dataclass

@@ -19,12 +19,14 @@ from ..mail.notifications import mail_enabled
 from ..ratelimit import counts_limit
 from ..sites import comment_max_length
 from ..theme import THEMES
-from ..threads import Sort, find_site, load_thread
+from ..threads import Sort, closed_reason, find_site, find_thread
 from ..urls import InvalidURL, normalize_url, origin_of
 from .counts import counts_api
 from .forms import CommentForm, EditForm, LikeForm, ThreadActionForm, clean_title
+from .listing import is_personal, thread_listing
 from .loader import script_response
 from .own import OWN_COMMENTS_KEPT, own_comment_ids
+from .thread_cache import cached_page, not_modified, page_etag, store_page, with_validators
 from .refusals import frame_refusals
 
 bp = Blueprint("embed", __name__)
@@ -32,6 +34,7 @@ bp.add_url_rule("/api/counts", view_func=counts_limit(counts_api), methods=["GET
 bp.after_request(frame_refusals)
 
 EDIT_TOKENS_KEPT = 10
+MAX_PAGE = 1_000_000
 
 
 class ThreadRequest:
@@ -63,6 +66,9 @@ class ThreadRequest:
         self.own_token = request.args.get("own") or None
         self.own_ids = own_comment_ids(self.site, self.own_token)
         self.sort = Sort.parse(request.args.get("sort"), self.site.likes_enabled)
+        # Which page of top-level comments: ?page=N, or the one holding ?comment=ID.
+        self.page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+        self.comment_id = request.args.get("comment", type=int)
 
     def _parent_origin(self):
         """The embedding page's origin (given by embed.js), the only target for postMessage.
@@ -89,15 +95,18 @@ class ThreadRequest:
         """The query every link and form of the page carries on, so that replying (also
         without scripts) keeps the page as the loader asked for it."""
         args = {"url": self.article_url, "title": self.title, "origin": self.parent_origin,
-                "theme": self.theme, "lang": self.lang, "own": self.own_token}
+                "theme": self.theme, "lang": self.lang, "own": self.own_token,
+                "page": self.page if self.page > 1 else None}
         return {name: value for name, value in args.items() if value}
 
-    def page_url(self, **values):
+    def page_url(self, comment_id=None, **values):
         """The thread page as this request shows it (with the reader's sort), e.g. to
-        redirect back to after an action without scripts."""
-        sort = self.sort.value if self.sort != Sort.OLDEST else None
-        return url_for("embed.thread_page", site_key=self.site.key, **self.carried_args,
-                       sort=sort, **values)
+        redirect back to after an action without scripts; with comment_id, the page that
+        holds that comment, scrolled to it."""
+        args = {**self.carried_args, "sort": self.sort.value if self.sort != Sort.OLDEST else None}
+        if comment_id is not None:
+            args.update(page=None, comment=comment_id, _anchor=f"c-{comment_id}")
+        return url_for("embed.thread_page", site_key=self.site.key, **{**args, **values})
 
     @property
     def binding(self):
@@ -124,8 +133,21 @@ class ThreadRequest:
 @bp.get("/t/<site_key>")
 def thread_page(site_key):
     target = ThreadRequest(site_key)
+    thread = find_thread(target.site, target.url)
+    etag = page_etag(target, thread)
+    if request.if_none_match.contains_weak(etag):
+        return not_modified(etag)
     reply_to = request.args.get("reply", type=int)
-    return _render_thread(target, target.form(), reply_to)
+    shared = reply_to is None and not is_personal(target)  # the same page for every reader
+    html = cached_page(etag, target.binding) if shared else None
+    if html is not None:
+        response = current_app.make_response(html)
+        response.headers["Content-Security-Policy"] = thread_page_policy(target.site)
+    else:
+        response = _render_thread(target, target.form(), reply_to, thread=thread)
+        if shared:
+            store_page(etag, response.get_data(as_text=True))
+    return with_validators(response, etag)
 
 
 def check_origin(site):
@@ -156,19 +178,19 @@ def _refused(target, form, reply_to, errors, status=422):
     return _render_thread(target, form, reply_to, form_errors), status
 
 
-def _render_thread(target, form, reply_to, form_errors=(), previewed=False, preview_html=""):
-    own_ids = {*session.get("own", []), *target.own_ids}
-    view = load_thread(target.site, target.url, own_ids, sort=target.sort)
-    if view.closed or reply_to not in view.comment_ids:
-        reply_to = None  # an unknown or hidden parent: offer the top-level form instead
-    form.parent.data = str(reply_to) if reply_to else ""
+def _render_thread(target, form, reply_to, form_errors=(), previewed=False, preview_html="",
+                   thread=None):
+    if thread is None:
+        thread = find_thread(target.site, target.url)
+    closed_notice = closed_reason(target.site, thread)
+    listing = thread_listing(target, thread, closed_notice, form, reply_to, form_errors)
     response = current_app.make_response(render_template(
-        "embed/thread.html", target=target, view=view, form=form,
-        reply_to=reply_to, form_errors=form_errors,
+        "embed/thread.html", target=target, listing=listing, form=form,
+        reply_to=listing.reply_to, form_errors=form_errors, closed_notice=closed_notice,
         sorts=list(Sort), like_form=target.like_form() if target.site.likes_enabled else None,
-        own_editable=editable_comments(target, view), own_until=editing.editable_until,
+        own_editable=listing.editable, own_until=editing.editable_until,
         mail_enabled=mail_enabled(), previewed=previewed, preview_html=preview_html,
-        closed=view.closed,
+        closed=closed_notice is not None,
     ))
     response.headers["Content-Security-Policy"] = thread_page_policy(target.site)
     return response
@@ -197,15 +219,6 @@ def _remember_edit_token(comment):
     tokens = list(session.get("edit_tokens", {}).items())[-(EDIT_TOKENS_KEPT - 1):]
     session["edit_tokens"] = dict(tokens + [(str(comment.id), token)])
     return token
-
-
-def editable_comments(target, view):
-    """The viewer's comments that they may still change, by the session's edit tokens
-    or the loader's signed list of their comments (see own.py)."""
-    tokens = session.get("edit_tokens") or {}
-    return [comment for comment in view.comments
-            if editing.may_change(comment, tokens.get(str(comment.id)),
-                                  vouched=comment.id in target.own_ids)]
 
 
 def _wants_json():

@@ -1,0 +1,72 @@
+"""Static files under content-hashed URLs, cached by browsers and proxies for a year, and
+responses compressed (Flask-Compress): a reader's second page view downloads no script
+or stylesheet again, and a changed file is fetched at once because its URL changed."""
+
+import hashlib
+from pathlib import Path
+
+from flask import current_app, request
+from flask_compress import Compress
+
+ONE_YEAR = 365 * 24 * 3600
+compress = Compress()
+
+
+def static_version(filename):
+    """A short hash of the file's content, recomputed only when the file changes."""
+    path = Path(current_app.static_folder) / filename
+    modified = path.stat().st_mtime_ns
+    versions = current_app.extensions.setdefault("widget_static_versions", {})
+    known = versions.get(filename)
+    if known is None or known[0] != modified:
+        known = (modified, hashlib.sha256(path.read_bytes()).hexdigest()[:12])
+        versions[filename] = known
+    return known[1]
+
+
+def _versioned_static_urls(endpoint, values):
+    """url_for("static", filename=…) gains ?v=<content hash>."""
+    if endpoint != "static" or "v" in values or "filename" not in values:
+        return
+    try:
+        values["v"] = static_version(values["filename"])
+    except OSError:
+        pass  # no such file: the URL answers 404 anyway
+
+
+def _cache_versioned_files(response):
+    if request.endpoint != "static" or response.status_code not in (200, 304):
+        return response
+    try:
+        current = static_version(request.view_args["filename"])
+    except (OSError, KeyError):
+        return response
+    if request.args.get("v") == current:
+        response.cache_control.public = True
+        response.cache_control.max_age = ONE_YEAR
+        response.cache_control.immutable = True
+    else:  # an unversioned or outdated URL: revalidate (Flask sends an ETag)
+        response.cache_control.no_cache = True
+    return response
+
+
+def _buffer_static_files(response):
+    """Static files are small: read them into the response, so that Flask-Compress
+    compresses them whole (its streaming path would leave the file to the garbage
+    collector to close). The file is closed when the response is."""
+    if request.endpoint == "static" and response.direct_passthrough:
+        response.direct_passthrough = False
+        response.make_sequence()
+    return response
+
+
+def init_app(app):
+    app.config.setdefault("COMPRESS_MIMETYPES", [
+        "text/html", "text/css", "text/javascript", "application/json",
+        "application/atom+xml", "image/svg+xml",
+    ])
+    app.config.setdefault("COMPRESS_ALGORITHM", ["zstd", "br", "gzip"])
+    app.url_defaults(_versioned_static_urls)
+    app.after_request(_cache_versioned_files)
+    compress.init_app(app)
+    app.after_request(_buffer_static_files)  # registered last: runs before compression

@@ -1,0 +1,84 @@
+"""One page of a thread's comments as HTML: top-level comments in pages, each with all its
+replies under it, and "Load more" for the next page.
+
+Most readers see exactly what every other reader sees, so their page's comment list is
+rendered once per thread version and minute (relative times move on) and cached (see
+pagecache.py). A reader with comments of their own in the thread (pending ones, ones
+they may still edit) or with an inline reply form open gets a list rendered for them.
+"""
+
+import time
+from dataclasses import dataclass, field
+
+from flask import current_app, render_template, session
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from .. import editing, pagecache
+from ..threads import thread_view, walk
+
+RELATIVE_TIME_STEP = 60  # seconds a cached list may show "3 minutes ago" unchanged
+
+
+@dataclass
+class Listing:
+    html: Markup
+    count: int  # approved comments in the whole thread
+    page: int
+    pages: int
+    reply_to: int | None = None  # the comment the inline form answers, when valid
+    editable: list = field(default_factory=list)  # the viewer's comments still changeable
+
+
+def is_personal(target):
+    """Whether the viewer may see something of their own: held comments, edit rights."""
+    return bool(target.own_ids or session.get("own") or session.get("edit_tokens"))
+
+
+def thread_listing(target, thread, closed_notice, form, reply_to=None, form_errors=()):
+    """The listing of the page the request asks for (by ?page=N, or the page holding
+    ?comment=ID), from the cache when nothing in it is the viewer's own."""
+    own_ids = {*session.get("own", []), *target.own_ids}
+    edit_tokens = session.get("edit_tokens") or {}
+    personal = is_personal(target) or bool(form_errors) or reply_to is not None
+    key = None
+    if not personal and thread is not None:
+        key = pagecache.cache_key(
+            "list", thread.id, thread.version, closed_notice, target.sort.value, target.page,
+            target.comment_id, sorted(target.carried_args.items()), str(get_locale()),
+            target.site.likes_enabled, int(time.time() // RELATIVE_TIME_STEP),
+        )
+        cached = pagecache.get(key)
+        if cached is not None:
+            html, count, page, pages = cached
+            target.page = page
+            return Listing(Markup(html), count, page, pages)
+    view = thread_view(thread, own_ids, target.sort)
+    page_size = current_app.config["THREAD_PAGE_SIZE"]
+    pages = max(1, -(-len(view.roots) // page_size))
+    page = _page_holding(view.roots, target.comment_id, page_size) or min(target.page, pages)
+    target.page = page
+    roots = view.roots[(page - 1) * page_size:page * page_size]
+    shown = {node.comment.id for node, opening in walk(roots)
+             if opening and not node.is_placeholder}
+    if closed_notice or reply_to not in shown:
+        reply_to = None  # an unknown or hidden parent: offer the top-level form instead
+    form.parent.data = str(reply_to) if reply_to else ""
+    html = render_template("embed/_comment_list.html", roots=roots, target=target, form=form,
+                           reply_to=reply_to, form_errors=form_errors, closed=closed_notice)
+    if key is not None:
+        pagecache.put(key, (html, view.count, page, pages))
+    editable = [comment for comment in view.comments
+                if editing.may_change(comment, edit_tokens.get(str(comment.id)),
+                                      vouched=comment.id in target.own_ids)]
+    return Listing(Markup(html), view.count, page, pages, reply_to, editable)
+
+
+def _page_holding(roots, comment_id, page_size):
+    """The page whose top-level comments hold comment_id (at any depth), or None."""
+    if comment_id is None:
+        return None
+    for index, root in enumerate(roots):
+        if any(node.comment.id == comment_id for node, opening in walk([root]) if opening):
+            return index // page_size + 1
+    return None
