@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, literal, or_, select, update
+from sqlalchemy import bindparam, exists, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
@@ -309,6 +309,42 @@ def initial_status(site, email, except_comment_id=None):
 
 
 SITE_KEY = re.compile(r"[A-Za-z0-9_-]{1,32}")  # keys made by new_site_key, or older ones
+
+
+def find_site_and_thread(key, normalized_url):
+    """(site, thread) in one query: (None, None) for an unknown key, (site, None) for an
+    article without a thread yet or an unusable URL (None)."""
+    if not SITE_KEY.fullmatch(key or ""):
+        return None, None
+    if normalized_url is None:
+        return find_site(key), None
+    row = db.session.execute(_SITE_AND_THREAD, {"key": key, "url": normalized_url}).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def page_state(key, normalized_url):
+    """Everything about the site and thread that a thread page is made from, as one plain
+    row (no ORM objects): enough to tell whether a reader's copy is still current. None
+    for an unknown site."""
+    if not SITE_KEY.fullmatch(key or ""):
+        return None
+    return db.session.execute(_PAGE_STATE, {"key": key, "url": normalized_url}).first()
+
+
+# Built once: on the hot path of every thread page, building a statement costs more
+# than running it.
+_PAGE_STATE = (
+    select(Site.id, Site.comments_open, Site.likes_enabled, Site.default_language,
+           Site.custom_css, Site.allowed_origins, Site.max_comment_length, Site.moderation,
+           Thread.id, Thread.version, Thread.closed)
+    .outerjoin(Thread, (Thread.site_id == Site.id) & (Thread.url == bindparam("url")))
+    .where(Site.key == bindparam("key"))
+)
+_SITE_AND_THREAD = (
+    select(Site, Thread)
+    .outerjoin(Thread, (Thread.site_id == Site.id) & (Thread.url == bindparam("url")))
+    .where(Site.key == bindparam("key"))
+)
 
 
 def find_site(key):

@@ -1,8 +1,8 @@
 """How a thread page avoids work: ETag revalidation, and the whole page cached.
 
 A browser that has the page revalidates it, and an unchanged thread is answered 304
-after two small queries (site, thread version), without loading or rendering a single
-comment. A reader without a copy, who sees what every other reader sees, gets the page
+after one light query (site settings, thread version), without loading or rendering a
+single comment. A reader without a copy, who sees what every other reader sees, gets the page
 from the cache (pagecache.py) with fresh form tokens put in its forms.
 
 The tag covers everything the page is made from: the thread's version (bumped by every
@@ -22,6 +22,9 @@ from flask_babel import get_locale
 
 from .. import pagecache
 from ..assets import static_version
+from ..i18n import use_site_language
+from ..threads import page_state
+from ..urls import InvalidURL, normalize_url
 from .forms import fresh_form_token
 from .listing import RELATIVE_TIME_STEP
 
@@ -29,14 +32,19 @@ FORM_TOKEN = re.compile(r'(name="csrf_token" type="hidden" value=")[^"]*(")')
 TOKEN_SLOT = "\x00form-token\x00"
 
 
-def page_etag(target, thread):
-    site = target.site
+def current_etag(site_key):
+    """The ETag of the page this request asks for, from one light query (threads.page_state),
+    or None when there is no such page (unknown site, unusable URL)."""
+    try:
+        url = normalize_url(request.args.get("url", ""))
+    except InvalidURL:
+        return None
+    state = page_state(site_key, url)
+    if state is None:
+        return None
+    use_site_language(state.default_language)
     parts = [
-        thread.id if thread else 0, thread.version if thread else 0,
-        bool(thread and thread.closed),
-        site.id, site.comments_open, site.likes_enabled, site.default_language,
-        site.custom_css, site.allowed_origins, site.max_comment_length, str(site.moderation),
-        request.full_path, str(get_locale()),
+        tuple(state), request.full_path, str(get_locale()),
         json.dumps(dict(session), sort_keys=True, default=str),
         static_version("thread.js"), static_version("thread.css"),
         int(time.time() // RELATIVE_TIME_STEP),

@@ -19,14 +19,14 @@ from ..mail.notifications import mail_enabled
 from ..ratelimit import counts_limit
 from ..sites import comment_max_length
 from ..theme import THEMES
-from ..threads import Sort, closed_reason, find_site, find_thread
+from ..threads import Sort, closed_reason, find_site_and_thread, find_thread
 from ..urls import InvalidURL, normalize_url, origin_of
 from .counts import counts_api
 from .forms import CommentForm, EditForm, LikeForm, ThreadActionForm, clean_title
 from .listing import is_personal, thread_listing
 from .loader import script_response
 from .own import OWN_COMMENTS_KEPT, own_comment_ids
-from .thread_cache import cached_page, not_modified, page_etag, store_page, with_validators
+from .thread_cache import cached_page, current_etag, not_modified, store_page, with_validators
 from .refusals import frame_refusals
 
 bp = Blueprint("embed", __name__)
@@ -41,15 +41,18 @@ class ThreadRequest:
     """The site, article URL and page options a thread request names, checked against the site."""
 
     def __init__(self, site_key):
-        self.site = find_site(site_key)
+        raw_url = request.args.get("url", "")
+        try:
+            self.url, url_error = normalize_url(raw_url), None
+        except InvalidURL as error:
+            self.url, url_error = None, error
+        # The site and the article's thread (None until its first comment), in one query.
+        self.site, self.thread = find_site_and_thread(site_key, self.url)
         if self.site is None:
             abort(404, description=_("No site is registered with the key “%(key)s”.", key=site_key))
-        raw_url = request.args.get("url", "")
         use_site_language(self.site.default_language)
-        try:
-            self.url = normalize_url(raw_url)
-        except InvalidURL as error:
-            abort(400, description=str(error))
+        if url_error is not None:
+            abort(400, description=str(url_error))
         if origin_of(self.url) not in self.site.allowed_origins:
             abort(403, description=_(
                 "Comments are not enabled for %(origin)s: the site owner has not added "
@@ -132,13 +135,14 @@ class ThreadRequest:
 
 @bp.get("/t/<site_key>")
 def thread_page(site_key):
-    target = ThreadRequest(site_key)
-    thread = find_thread(target.site, target.url)
-    etag = page_etag(target, thread)
-    if request.if_none_match.contains_weak(etag):
+    etag = current_etag(site_key)
+    if etag is not None and request.if_none_match.contains_weak(etag):
         return not_modified(etag)
+    target = ThreadRequest(site_key)
+    thread = target.thread
     reply_to = request.args.get("reply", type=int)
-    shared = reply_to is None and not is_personal(target)  # the same page for every reader
+    # The same page for every reader (an ETag, so the request names a page that exists).
+    shared = etag is not None and reply_to is None and not is_personal(target)
     html = cached_page(etag, target.binding) if shared else None
     if html is not None:
         response = current_app.make_response(html)
@@ -147,7 +151,7 @@ def thread_page(site_key):
         response = _render_thread(target, target.form(), reply_to, thread=thread)
         if shared:
             store_page(etag, response.get_data(as_text=True))
-    return with_validators(response, etag)
+    return with_validators(response, etag) if etag else response
 
 
 def check_origin(site):
