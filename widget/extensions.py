@@ -35,11 +35,16 @@ babel = Babel()  # bound with its locale selector by i18n.init_app
 
 @event.listens_for(Engine, "connect")
 def _tune_sqlite(dbapi_connection, connection_record):
-    """SQLite: enforce foreign keys, let readers and a writer overlap, wait on locks."""
+    """SQLite: enforce foreign keys, let readers and a writer overlap, wait on locks.
+
+    synchronous=NORMAL is SQLite's advice for WAL: a commit no longer waits for the disk,
+    and the database stays consistent; a power cut (not a crash of the app) may lose the
+    last transactions. Deployments that cannot accept that use PostgreSQL."""
     if type(dbapi_connection).__module__ != "sqlite3":
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()

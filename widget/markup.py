@@ -1,7 +1,7 @@
 """The one place user text becomes HTML: a Markdown subset, then bleach's allowlist."""
 
 import re
-from functools import partial
+from functools import lru_cache, partial
 
 import bleach
 from bleach.linkifier import LinkifyFilter
@@ -50,8 +50,12 @@ _cleaner = bleach.Cleaner(
 )
 
 
+@lru_cache(maxsize=64)
 def render_comment(source):
-    """Turn a commenter's Markdown into sanitized HTML, stored so reads never re-render."""
+    """Turn a commenter's Markdown into sanitized HTML, stored so reads never re-render.
+
+    A pure function of the text: the few most recent results are kept, because a post is
+    rendered twice (the guard counts its links, then it is stored)."""
     return _cleaner.clean(_markdown.render(source)).strip()
 
 

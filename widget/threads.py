@@ -109,7 +109,7 @@ def count_comments(site, normalized_urls):
     (or without approved comments) count 0."""
     counts = dict.fromkeys(normalized_urls, 0)
     rows = db.session.execute(
-        select(Thread.url, func.count(Comment.id))
+        select(Thread.url, func.count())
         .join(Comment, Comment.thread_id == Thread.id)
         .where(Thread.site_id == site.id, Thread.url.in_(list(counts)),
                Comment.status == CommentStatus.APPROVED)
