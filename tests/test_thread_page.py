@@ -76,7 +76,7 @@ def test_pending_spam_hidden_deleted_placeholder_only_with_replies(client, site)
 
 @pytest.mark.parametrize("size", [1, 500])
 def test_thread_page_makes_a_constant_number_of_queries(app, client, site, count_queries, size):
-    app.config["THREAD_PAGE_SIZE"] = size  # every comment on the one page
+    app.config.update(THREAD_PAGE_SIZE=size, THREAD_PAGE_COMMENTS=size)  # all on one page
     thread = make_thread(site)
     comments = []
     from widget.models import Comment

@@ -228,3 +228,17 @@ def test_a_cached_page_gets_fresh_form_tokens_that_work(client, site, seven_conv
         response = client.post(thread_path(site.key), data={
             "csrf_token": token, "name": "Ann", "text": f"Posted with token {number}"})
         assert response.status_code == 303, response.text[:300]
+
+
+@pytest.mark.parametrize("app_config", [{"THREAD_PAGE_SIZE": 100, "THREAD_PAGE_COMMENTS": 5}])
+def test_pages_also_end_at_a_number_of_comments_but_never_split_a_conversation(client, site):
+    thread = make_thread(site)
+    big = make_comment(thread, "Root 0")
+    for index in range(7):  # one conversation of 8, longer than a page
+        make_comment(thread, f"Reply {index}", parent=big)
+    for index in range(1, 6):
+        make_comment(thread, f"Root {index}")
+    first = shown_texts(client.get(thread_path(site.key)).text)
+    assert first == ["Root 0"] + [f"Reply {index}" for index in range(7)]
+    second = shown_texts(client.get(thread_path(site.key, page=2)).text)
+    assert second == [f"Root {index}" for index in range(1, 6)]

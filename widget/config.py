@@ -59,8 +59,11 @@ class Defaults:
     PROXY_HOPS = 0
     REDIS_URL = None  # rate limits and the page cache, shared by every instance
 
-    # Big threads come in pages of this many top-level comments, each with its replies.
+    # Big threads come in pages: at most this many top-level comments, each with all its
+    # replies, and no more comments than THREAD_PAGE_COMMENTS (unless one conversation
+    # alone has more: it is never split).
     THREAD_PAGE_SIZE = 100
+    THREAD_PAGE_COMMENTS = 300
     # Rendered comment lists: in each process, or in Redis when REDIS_URL is set
     # (PAGE_CACHE_TYPE="NullCache" turns the cache off).
     PAGE_CACHE_TYPE = None

@@ -54,11 +54,12 @@ def thread_listing(target, thread, closed_notice, form, reply_to=None, form_erro
             target.page = page
             return Listing(Markup(html), count, page, pages)
     view = thread_view(thread, own_ids, target.sort)
-    page_size = current_app.config["THREAD_PAGE_SIZE"]
-    pages = max(1, -(-len(view.roots) // page_size))
-    page = _page_holding(view.roots, target.comment_id, page_size) or min(target.page, pages)
+    bounds = page_bounds(view.roots, current_app.config["THREAD_PAGE_SIZE"],
+                         current_app.config["THREAD_PAGE_COMMENTS"])
+    pages = len(bounds)
+    page = _page_holding(view.roots, target.comment_id, bounds) or min(target.page, pages)
     target.page = page
-    roots = view.roots[(page - 1) * page_size:page * page_size]
+    roots = view.roots[slice(*bounds[page - 1])]
     shown = {node.comment.id for node, opening in walk(roots)
              if opening and not node.is_placeholder}
     if closed_notice or reply_to not in shown:
@@ -74,11 +75,27 @@ def thread_listing(target, thread, closed_notice, form, reply_to=None, form_erro
     return Listing(Markup(html), view.count, page, pages, reply_to, editable)
 
 
-def _page_holding(roots, comment_id, page_size):
+def page_bounds(roots, max_roots, max_comments):
+    """[(start, stop)] of the top-level comments on each page: at most max_roots of them,
+    and no more than max_comments comments with their replies, unless one conversation
+    alone is longer (it is never split)."""
+    bounds, start, comments = [], 0, 0
+    for index, root in enumerate(roots):
+        size = sum(1 for _, opening in walk([root]) if opening)
+        if index > start and (index - start >= max_roots or comments + size > max_comments):
+            bounds.append((start, index))
+            start, comments = index, 0
+        comments += size
+    bounds.append((start, len(roots)))
+    return bounds
+
+
+def _page_holding(roots, comment_id, bounds):
     """The page whose top-level comments hold comment_id (at any depth), or None."""
     if comment_id is None:
         return None
-    for index, root in enumerate(roots):
-        if any(node.comment.id == comment_id for node, opening in walk([root]) if opening):
-            return index // page_size + 1
+    for page, (start, stop) in enumerate(bounds, 1):
+        for node, opening in walk(roots[start:stop]):
+            if opening and node.comment.id == comment_id:
+                return page
     return None
