@@ -308,15 +308,21 @@ def test_two_instances_act_as_one_service(cluster, subtests):
 
 
 def a_comment_posted_on_a_is_on_b_at_once(cluster, article):
-    words = f"Posted on A, read on B {secrets.token_hex(4)}"
-    assert words not in read_thread(cluster.b, cluster.site_key, article)  # B has rendered it
+    first = f"First on A {secrets.token_hex(4)}"
+    posted_id(post_comment(cluster.a, cluster.site_key, article, first, network="192.0.2.10"))
+    assert first in read_thread(cluster.b, cluster.site_key, article)  # B has rendered it
 
-    comment_id = posted_id(post_comment(cluster.a, cluster.site_key, article, words,
-                                        network="192.0.2.10"))
+    second = f"Then on A, read on B {secrets.token_hex(4)}"
+    second_id = posted_id(post_comment(cluster.a, cluster.site_key, article, second,
+                                       network="192.0.2.10"))
 
     page_b = read_thread(cluster.b, cluster.site_key, article)
-    assert f'id="c-{comment_id}"' in page_b
-    assert words in page_b
+    assert f'id="c-{second_id}"' in page_b
+    assert second in page_b and first in page_b
+    # The rendered pages are cached in the Redis both instances share (under the same key
+    # prefix), and still B's page was fresh.
+    assert any(key.startswith(f"{cluster.key_prefix}:page:")
+               for key in redis_keys(cluster.key_prefix))
 
 
 def moderation_on_one_is_seen_on_the_other(cluster, article, admin):
