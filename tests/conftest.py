@@ -35,6 +35,19 @@ def _migrated_app(config, instance_path):
     return app
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test also shows what the servers it ran wrote: any fixture value with a
+    `server_logs()` method (tests/test_scale_out.py's gunicorn instances)."""
+    report = yield
+    if report.failed:
+        for value in getattr(item, "funcargs", {}).values():
+            server_logs = getattr(value, "server_logs", None)
+            if callable(server_logs):
+                report.sections.append(("servers' output", server_logs()))
+    return report
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory):
     """Migrate once; each test gets a copy of the file."""
