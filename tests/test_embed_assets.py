@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import rjsmin
 
 from widget.embed.loader import PLACEHOLDER
 
@@ -22,11 +23,16 @@ def load_bench():
 
 
 def served_words(served, script):
-    """The served script is the static file, with every language's words in its placeholder."""
+    """The served script is the static file, minified, with every language's words in
+    its placeholder."""
     before, after = (PROJECT / "static" / script).read_text(encoding="utf-8").split(PLACEHOLDER)
     text = served.decode("utf-8")
-    assert text.startswith(before) and text.endswith(after)
-    return json.loads(text[len(before):len(text) - len(after)])
+    start = text.index("var STRINGS=") + len("var STRINGS=")
+    words, _ = json.JSONDecoder().raw_decode(text, start)
+    filled = before + json.dumps(words, sort_keys=True, ensure_ascii=False) + after
+    assert text == rjsmin.jsmin(filled)
+    assert len(text) < len(filled) * 0.8  # comments and spaces are gone
+    return words
 
 
 def test_the_loader_is_at_most_3_kb_gzipped(client):
