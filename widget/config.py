@@ -17,6 +17,9 @@ class Defaults:
     AUTHOR_MAX_LENGTH = 100
     URL_MAX_LENGTH = 2048
     MAX_CONTENT_LENGTH = 256 * 1024
+    # A superadmin's import upload on a site's dashboard page; only that request may be
+    # larger than MAX_CONTENT_LENGTH (bigger files: the import command).
+    IMPORT_MAX_BYTES = 200_000_000  # 200 MB
     COUNTS_MAX_URLS = 100
     # Deeper replies attach to the deepest allowed ancestor (and link the comment answered).
     MAX_DEPTH = 10

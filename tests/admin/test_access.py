@@ -5,6 +5,8 @@ The tables below must name every route of the blueprint: a new route fails
 `test_the_tables_cover_every_admin_route` until it is added here.
 """
 
+from io import BytesIO
+
 import pytest
 from flask import url_for
 from sqlalchemy import select
@@ -13,7 +15,9 @@ from widget.extensions import db
 from widget.models import AuditEntry, Ban, Comment, Site, Thread
 
 from .conftest import OTHER_ARTICLE, Dashboard, make_thread, pending
+from .test_import_upload import DISQUS_FIXTURE
 
+UPLOAD = object()  # stands for a real Disqus export, sent afresh with each request
 SITE_FORM = {"name": "Taken over", "origins": "https://evil.example", "moderation": "none",
              "comments_open": "y", "max_comment_length": ""}
 
@@ -32,6 +36,8 @@ ROUTES = {
     ("admin.new_site", "POST"): ({}, SITE_FORM),
     ("admin.site", "GET"): ({"site_id": "site"}, None),
     ("admin.site", "POST"): ({"site_id": "site"}, SITE_FORM),
+    ("admin.import_comments", "POST"): ({"site_id": "site"}, {"format": "disqus", "file": UPLOAD}),
+    ("admin.export_comments", "GET"): ({"site_id": "site"}, None),
     ("admin.bans", "GET"): ({}, None),
     ("admin.new_ban", "GET"): ({}, None),
     ("admin.new_ban", "POST"): ({}, {"target": "victim@example.org", "site": "site", "reason": ""}),
@@ -52,6 +58,8 @@ FOREIGN_CASES = [
     ("admin.site", "POST", {}, 404),
     ("admin.delete_ban", "POST", {}, 404),
     ("admin.delete_ban", "POST", {"ban": "global_ban"}, 403),
+    ("admin.import_comments", "POST", {}, 403),  # superadmins only, whichever site
+    ("admin.export_comments", "GET", {}, 403),
     ("admin.new_site", "GET", {}, 403),
     ("admin.new_site", "POST", {}, 403),
     ("admin.new_ban", "GET", {"?comment": "comment"}, 404),
@@ -100,8 +108,15 @@ def build_request(endpoint, method, ids, overrides=None):
     values.update({key[1:]: ids[name] for key, name in overrides.items() if key.startswith("?")})
     data = None
     if form is not None:
-        data = {key: str(ids[value]) if value in ids else value for key, value in form.items()}
+        data = {key: value if value is UPLOAD else str(ids[value]) if value in ids else value
+                for key, value in form.items()}
     return url_for(endpoint, **values), data
+
+
+def sent(data):
+    """The form to post: a file is read (and closed) by the request, so each gets its own."""
+    return {key: (BytesIO(DISQUS_FIXTURE.read_bytes()), DISQUS_FIXTURE.name) if value is UPLOAD
+            else value for key, value in data.items()}
 
 
 def test_the_tables_cover_every_admin_route(app):
@@ -128,11 +143,11 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, foreign, endpoint, metho
         assert as_json.status_code == 401
         assert as_json.json["message"] == "Sign in to the dashboard first."
     else:
-        assert client.post(url, data=data).status_code == 400  # no CSRF token
-        response = board.post(url, data=data)
+        assert client.post(url, data=sent(data)).status_code == 400  # no CSRF token
+        response = board.post(url, data=sent(data))
         assert response.status_code == 302
         assert response.headers["Location"] == "/admin/login"
-        as_json = board.post(url, data=data, headers={"Accept": "application/json"})
+        as_json = board.post(url, data=sent(data), headers={"Accept": "application/json"})
         assert as_json.status_code == 401
     assert snapshot() == before
 
@@ -145,7 +160,7 @@ def test_a_moderator_cannot_reach_another_sites_data(moderator_board, foreign, e
     if method == "GET":
         response = moderator_board.get(url)
     else:
-        response = moderator_board.post(url, data=data)
+        response = moderator_board.post(url, data=sent(data))
     assert response.status_code == status, response.text
     assert snapshot() == before
 

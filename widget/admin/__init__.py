@@ -5,6 +5,7 @@ from . import (  # noqa: F401  (each views module adds its routes to bp)
     views_auth,
     views_bans,
     views_overview,
+    views_porting,
     views_queue,
     views_sites,
     views_threads,

@@ -20,6 +20,8 @@ ACTION_LABELS = {
     "reopen_thread": _l("reopened a thread"),
     "create_site": _l("created a site"),
     "edit_site": _l("changed a site"),
+    "import": _l("imported comments"),
+    "export": _l("exported comments"),
 }
 
 

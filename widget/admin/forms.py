@@ -1,10 +1,13 @@
 """Dashboard forms; CSRFProtect and these FlaskForms check the session's CSRF token."""
 
+import os
+
 from flask import current_app
-from flask_babel import format_number
+from flask_babel import format_decimal, format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
@@ -46,6 +49,13 @@ BULK_CHOICES = [
     SelectChoice("delete", _l("Delete")),
     SelectChoice("spam", _l("Mark as spam")),
     SelectChoice("restore", _l("Restore")),
+]
+
+IMPORT_FORMAT_CHOICES = [
+    SelectChoice("disqus", _l("Disqus XML export")),
+    SelectChoice("wordpress", _l("WordPress export (WXR)")),
+    SelectChoice("isso", _l("Isso database (its SQLite file)")),
+    SelectChoice("json", _l("JSON export of this service")),
 ]
 
 
@@ -185,3 +195,57 @@ class QueueFilterForm(FlaskForm):
     @property
     def status_value(self):
         return None if self.status.data == "all" else CommentStatus(self.status.data)
+
+
+def megabytes(size):
+    """A byte count as the MB (10⁶ bytes) a file manager shows, in the page's language."""
+    return format_decimal(round(size / 1_000_000, 1))
+
+
+class ImportForm(FlaskForm):
+    """A file exported from another comment system (or from us) to import into `site`."""
+
+    format = SelectField(_l("Format"), choices=IMPORT_FORMAT_CHOICES, default="disqus")
+    file = FileField(_l("File"), validators=[FileRequired(_l("Choose the file to import."))])
+    # Isso keeps each thread's path only; rendered when the site has several origins.
+    base_url = SelectField(_l("Origin of the Isso paths"), validate_choice=False,
+                           description=_l("Isso keeps only the path of each article: the "
+                                          "threads are joined to this origin."))
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.origins = list(site.allowed_origins)
+        self.base_url.choices = self.origins
+        limit = megabytes(current_app.config["IMPORT_MAX_BYTES"])
+        self.file.description = _(
+            "At most %(size)s MB; a larger file can be imported with the command line "
+            "(see “Import and export” in the README). Importing a file again adds nothing twice.",
+            size=limit)
+        self.too_large_message = _(
+            "This file is larger than the %(size)s MB an upload may be. Import it with the "
+            "command line instead (see “Import and export” in the README).", size=limit)
+
+    @property
+    def asks_for_origin(self):
+        return len(self.origins) > 1
+
+    @property
+    def isso_base_url(self):
+        """The origin Isso's paths are joined to: the chosen one, else the site's only one."""
+        return self.base_url.data if self.asks_for_origin else None
+
+    def validate_format(self, field):
+        if field.data == "isso" and not self.origins:
+            raise ValidationError(_("Isso keeps only paths: add the origin of the blog to "
+                                    "this site's allowed origins first."))
+
+    def validate_file(self, field):
+        stream = field.data.stream
+        size = stream.seek(0, os.SEEK_END)
+        stream.seek(0)
+        if size == 0:
+            raise ValidationError(_("The file is empty."))
+
+    def validate_base_url(self, field):
+        if self.asks_for_origin and field.data not in self.origins:
+            raise ValidationError(_("Choose one of the site's origins."))

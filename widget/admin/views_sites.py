@@ -10,7 +10,7 @@ from ..sites import embed_snippet
 from . import access, audit
 from .auth import current_admin
 from .blueprint import bp
-from .forms import SiteForm
+from .forms import ImportForm, SiteForm
 
 SETTINGS = ("name", "allowed_origins", "moderation", "comments_open", "likes_enabled",
             "max_comment_length", "default_language", "custom_css")
@@ -45,16 +45,7 @@ def new_site():
 def site(site_id):
     admin = current_admin()
     site = access.site_or_404(admin, site_id)
-    form = SiteForm(data={
-        "name": site.name,
-        "origins": "\n".join(site.allowed_origins),
-        "moderation": site.moderation.value,
-        "comments_open": site.comments_open,
-        "likes_enabled": site.likes_enabled,
-        "max_comment_length": site.max_comment_length,
-        "default_language": site.default_language or "",
-        "custom_css": site.custom_css,
-    })
+    form = settings_form(site)
     if form.validate_on_submit():
         before = {name: getattr(site, name) for name in SETTINGS}
         _apply(form, site)
@@ -68,7 +59,37 @@ def site(site_id):
         db.session.commit()
         flash(_("Settings saved.") if changes else _("Nothing changed."))
         return redirect(url_for("admin.site", site_id=site.id), code=303)
-    return _form_page(form, site)
+    return site_page(site, form)
+
+
+def settings_form(site, posted=True):
+    """The site's settings form: what was posted to it, or (`posted=False`) what is stored."""
+    kwargs = {} if posted else {"formdata": None}
+    return SiteForm(**kwargs, data={
+        "name": site.name,
+        "origins": "\n".join(site.allowed_origins),
+        "moderation": site.moderation.value,
+        "comments_open": site.comments_open,
+        "likes_enabled": site.likes_enabled,
+        "max_comment_length": site.max_comment_length,
+        "default_language": site.default_language or "",
+        "custom_css": site.custom_css,
+    })
+
+
+def site_page(site, form=None, import_form=None, imported=None, status=None):
+    """A site's page: snippet, settings, and for superadmins import and export.
+
+    Each form posts to its own address; the one not posted shows its stored or default
+    values (formdata=None), not the other's fields.
+    """
+    form = form or settings_form(site, posted=False)
+    if import_form is None and current_admin().is_superadmin:
+        import_form = ImportForm(formdata=None, site=site)
+    if status is None:
+        status = 422 if form.errors or (import_form and import_form.errors) else 200
+    return render_template("admin/site.html", form=form, site=site, snippet=embed_snippet(site),
+                           import_form=import_form, imported=imported), status
 
 
 def _apply(form, site):
@@ -92,6 +113,6 @@ def _change(name, before, after):
 
 
 def _form_page(form, site):
+    """The new-site form (a site's own page is site_page)."""
     status = 422 if form.errors else 200
-    snippet = embed_snippet(site) if site else None
-    return render_template("admin/site.html", form=form, site=site, snippet=snippet), status
+    return render_template("admin/site.html", form=form, site=site, snippet=None), status

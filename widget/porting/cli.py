@@ -117,13 +117,8 @@ def _progress_bar():
 
 
 def _print_report(report):
-    added = ", ".join(f"{count} {status}" for status, count in sorted(report.added.items()))
-    for key in report.sites_created:
-        click.echo(f"Site {key} created.")
-    click.echo(f"Threads: {report.threads_created} created, {report.threads_extended} existing "
-               "ones extended.")
-    click.echo(f"Comments: {report.comments_added} added" + (f" ({added})" if added else "")
-               + f", {report.already_present} already here from an earlier import.")
+    for line in report.summary_lines():
+        click.echo(line)
     _print_list(f"Skipped {len(report.skipped)}", report.skipped)
     _print_list(f"Notes ({len(report.notes)})", report.notes)
 

@@ -20,13 +20,16 @@ READERS = {
 }
 
 
-def run_import(format_name, fileobj, site=None, *, on_progress=None, workers=1, **options):
+def run_import(format_name, fileobj, site=None, *, on_progress=None, workers=1,
+               before_commit=None, **options):
     """Import `fileobj` (binary) of a format in READERS into `site` → ImportReport.
 
     `site` is required except for "json", whose file names its own sites (restored by
     key). `on_progress(done, total)` hears how far the reader is; `workers` > 1
-    sanitizes in that many processes (for big files, from the command line). Raises
-    ImportRefused (unsafe, broken or foreign file) after rolling everything back.
+    sanitizes in that many processes (for big files, from the command line).
+    `before_commit(report)` may add rows (an audit entry) that are then stored with the
+    import, or not at all. Raises ImportRefused (unsafe, broken or foreign file) after
+    rolling everything back.
     """
     if site is None and format_name != "json":
         raise ValueError(f"A {format_name} import needs the site to import into.")
@@ -37,6 +40,8 @@ def run_import(format_name, fileobj, site=None, *, on_progress=None, workers=1, 
     try:
         writer = ImportWriter(site, restore=format_name == "json", workers=workers)
         report = writer.write(items)
+        if before_commit is not None:
+            before_commit(report)
         db.session.commit()
     except BaseException:
         db.session.rollback()

@@ -47,6 +47,16 @@ class ImportReport:
     def comments_added(self):
         return sum(self.added.values())
 
+    def summary_lines(self):
+        """The counts as the command line prints them (also the audit log's details)."""
+        added = ", ".join(f"{count} {status}" for status, count in sorted(self.added.items()))
+        return [f"Site {key} created." for key in self.sites_created] + [
+            f"Threads: {self.threads_created} created, {self.threads_extended} existing "
+            "ones extended.",
+            f"Comments: {self.comments_added} added" + (f" ({added})" if added else "")
+            + f", {self.already_present} already here from an earlier import.",
+        ]
+
 
 @dataclass(slots=True)
 class _SourceThread:
