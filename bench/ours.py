@@ -44,16 +44,20 @@ def thread_pages(server, site_key, sizes, seconds, log=print):
     rows = {}
     for size in sizes:
         url = page_url(server.url, site_key, article_path(size))
+        started = time.monotonic()
         first = fetch(url)
+        single_ms = (time.monotonic() - started) * 1000
         if first.status != 200:
             raise RuntimeError(f"thread page of {size} answered {first.status}: {first.text[:300]}")
         html = first.text
         log(f"  thread of {size:,}: page {len(first.body):,} bytes, "
-            f"{len(COMMENT.findall(html)):,} comments on it; wrk {seconds} s")
+            f"{len(COMMENT.findall(html)):,} comments on it, one request {single_ms:,.0f} ms; "
+            f"wrk {seconds} s")
         result = wrk.run(url, seconds)
         rows[size] = {**result.as_dict(), "page_bytes": len(first.body),
                       "comments_on_page": len(COMMENT.findall(html)),
-                      "next_page": "page=2" in html, "etag": first.headers.get("etag")}
+                      "next_page": "page=2" in html, "etag": first.headers.get("etag"),
+                      "single_request_ms": round(single_ms, 1)}
     return rows
 
 

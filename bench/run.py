@@ -3,6 +3,7 @@ with wrk beside Isso 0.14, print a table against issue 9's targets and write
 bench/results/latest.json.
 
     .venv/bin/python -m bench.run [--seconds 10] [--quick] [--no-isso] [--no-postgresql]
+    .venv/bin/python -m bench.run --report bench/results/latest.json   # the tables again
 
 SQLite always; PostgreSQL too when WIDGET_TEST_DATABASE_URL names a server (in a private
 schema, dropped afterwards). Loopback only, each wrk run bounded by --seconds
@@ -43,6 +44,8 @@ def parse_args(argv=None):
     parser.add_argument("--postgresql", action=argparse.BooleanOptionalAction, default=True,
                         help="also over PostgreSQL when WIDGET_TEST_DATABASE_URL is set (default: yes)")
     parser.add_argument("--json", type=Path, default=RESULTS, help=f"where to write the numbers ({RESULTS})")
+    parser.add_argument("--report", type=Path, metavar="JSON",
+                        help="only print the tables of an earlier run's JSON, e.g. bench/results/latest.json")
     options = parser.parse_args(argv)
     if options.seconds is None:
         from_env = os.environ.get("BENCH_SECONDS")
@@ -138,16 +141,44 @@ def notes_for(results):
                              f"socket errors {page.get('socket_errors')}.")
         if (backend.get("counts") or {}).get("wrong_counts"):
             notes.append(f"{label}: counts answered wrong numbers: {backend['counts']['wrong_counts']}.")
-    for size, page in ((results.get("isso") or {}).get("thread_pages") or {}).items():
-        if not page.get("requests"):
-            notes.append(f"Isso: thread of {size}: no answer within the {results['settings']['seconds']} s "
-                         f"run; one request alone took {page.get('single_request_ms', 0):,.0f} ms "
-                         f"(shown as its p50).")
+    measured = [(report.BACKEND_NAMES[name], backend) for name, backend in results["ours"].items()]
+    if results.get("isso"):
+        measured.append(("Isso", results["isso"]))
+    for label, backend in measured:
+        for size, page in backend.get("thread_pages", {}).items():
+            if page.get("p50_ms") is None and page.get("single_request_ms"):
+                notes.append(f"{label}: thread of {size:,}: no answer within the "
+                             f"{results['settings']['seconds']} s run; one request alone took "
+                             f"{page.get('single_request_ms', 0):,.0f} ms (shown instead of the p50).")
     return notes
+
+
+def command_line(options):
+    """How this run was started, to repeat it."""
+    seconds = os.environ.get("BENCH_SECONDS")
+    if os.environ.get("MAKELEVEL"):
+        words = ["make", "bench"] + ([f"BENCH_SECONDS={seconds}"] if seconds else [])
+        if options.argv:
+            words.append(f"BENCH_ARGS={shlex.join(options.argv)}")
+        return shlex.join(words)
+    prefix = f"BENCH_SECONDS={seconds} " if seconds else ""
+    return prefix + shlex.join([".venv/bin/python", "-m", "bench.run", *options.argv])
+
+
+def load_results(path):
+    """An earlier run's numbers, with the thread sizes as numbers again (JSON made them text)."""
+    results = json.loads(Path(path).read_text())
+    for backend in [*results["ours"].values(), results.get("isso") or {}]:
+        if "thread_pages" in backend:
+            backend["thread_pages"] = {int(size): page for size, page in backend["thread_pages"].items()}
+    return results
 
 
 def main(argv=None):
     options = parse_args(argv)
+    if options.report:
+        print(report.render(load_results(options.report)), end="")
+        return None
     if not Path(wrk.WRK).exists():
         sys.exit(f"{wrk.WRK} is missing: install Debian's wrk (apt-get install wrk)")
     machine = machine_facts()
@@ -156,7 +187,7 @@ def main(argv=None):
         f"({', '.join(f'{k}={v}' for k, v in ours.BENCH_SETTINGS.items())})")
     results = {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "command": shlex.join(["python", "-m", "bench.run", *options.argv]),
+        "command": command_line(options),
         "commit": commit(),
         "machine": machine,
         "settings": {"seconds": options.seconds, "sizes": list(options.sizes), "workers": 2,

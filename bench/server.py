@@ -1,6 +1,7 @@
 """Gunicorn under the bench: start it on a free loopback port, wait until it answers,
 read its workers' peak memory, stop it; and a plain HTTP fetch for single requests."""
 
+import functools
 import gzip
 import os
 import signal
@@ -59,6 +60,11 @@ def _lower(headers):
     return {name.lower(): value for name, value in headers.items()}
 
 
+@functools.cache
+def _options_of(gunicorn):
+    return subprocess.run([gunicorn, "--help"], capture_output=True, text=True).stdout
+
+
 class Gunicorn:
     """`gunicorn --workers N APP` on a free loopback port, logging to `log_path`."""
 
@@ -68,8 +74,13 @@ class Gunicorn:
         self.log_path = Path(log_path)
         self.command = [str(gunicorn), "--workers", str(workers), "--worker-class", "sync",
                         "--bind", f"{HOST}:{self.port}", "--chdir", str(chdir),
-                        "--error-logfile", str(self.log_path), app]
+                        "--error-logfile", str(self.log_path)]
+        if "--no-control-socket" in _options_of(str(gunicorn)):
+            # gunicorn 27 listens on ~/.gunicorn/gunicorn.ctl, one path for every instance.
+            self.command.append("--no-control-socket")
+        self.command.append(app)
         self.env = {**os.environ, **env}
+        self.workers = workers
         self.process = None
 
     def start(self, ready_path="/", timeout=60):
@@ -80,8 +91,8 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log()}")
             try:
-                fetch(self.url + ready_path, timeout=5)
-                if len(self.worker_pids()) >= 1:
+                fetch(self.url + ready_path, timeout=5)  # any answer: it serves
+                if len(self.worker_pids()) >= self.workers:
                     return self
             except OSError:
                 pass
