@@ -3,7 +3,7 @@
 requests after the host page.
 
 Ours: embed.js, the thread page as embed.js frames it, and every stylesheet, script and
-image the page references. Isso: what its client fetches (embed.min.js, isso.css,
+image the page references (as a browser with scripts on: not those in <noscript>). Isso: what its client fetches (embed.min.js, isso.css,
 /config and the thread's JSON). When a server does not compress an answer, its
 "compressed" size is gzip at level 6 (what a reverse proxy would send), and the row says so.
 """
@@ -41,14 +41,24 @@ def download(url, name):
 
 
 class _References(HTMLParser):
-    """The stylesheets, scripts and images a page makes the browser fetch."""
+    """The stylesheets, scripts and images a page makes a browser with scripts fetch
+    (not what is inside <noscript>)."""
 
     def __init__(self):
         super().__init__()
         self.found = []
+        self.in_noscript = 0
+
+    def handle_endtag(self, tag):
+        if tag == "noscript":
+            self.in_noscript = max(0, self.in_noscript - 1)
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
+        if tag == "noscript":
+            self.in_noscript += 1
+        elif self.in_noscript:
+            return
         if tag == "link" and "stylesheet" in (attributes.get("rel") or "").split():
             self._add("stylesheet", attributes.get("href"))
         elif tag == "script":

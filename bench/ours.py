@@ -17,7 +17,7 @@ from .server import Gunicorn, fetch
 
 PROJECT = Path(__file__).resolve().parent.parent
 STATIC = PROJECT / "static"
-CEILING_NAME = "_bench_ceiling.html"  # gitignored; removed after the run
+CEILING_PREFIX = "_bench_ceiling"  # static/_bench_ceiling-*.html: gitignored, removed after the run
 POSTING_PATH = "/posts/posting-bench"
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 COMMENT = re.compile(r'<article class="comment[" ]')
@@ -64,18 +64,31 @@ def thread_pages(server, site_key, sizes, seconds, log=print):
 def static_ceiling(server, page_bytes, seconds, log=print):
     """The same gunicorn sending a static file of the page's size through Flask's
     static route: the most this stack can do for those bytes."""
-    path = STATIC / CEILING_NAME
+    name = f"{CEILING_PREFIX}-{secrets.token_hex(4)}.html"  # one per run: runs may overlap
+    path = STATIC / name
     path.write_bytes(page_bytes)
     try:
-        url = f"{server.url}/static/{CEILING_NAME}"
+        url = f"{server.url}/static/{name}"
         first = fetch(url)
         if first.status != 200 or first.content != page_bytes:
-            log(f"  static ceiling: /static/{CEILING_NAME} answered {first.status}; skipped")
-            return {"error": f"static route answered {first.status}"}
+            log(f"  static ceiling: /static/{name} answered {first.status}; skipped")
+            return {"error": f"static route answered {first.status}", "file": name}
         log(f"  static ceiling: {len(page_bytes):,} bytes from /static/; wrk {seconds} s")
-        return {**wrk.run(url, seconds).as_dict(), "bytes": len(page_bytes)}
+        return {**wrk.run(url, seconds).as_dict(), "bytes": len(page_bytes), "file": name}
     finally:
         path.unlink(missing_ok=True)
+
+
+def page_gzip(server, site_key, size, seconds, log=print):
+    """The page as browsers ask for it (Accept-Encoding: gzip): what compressing costs.
+    The other runs, like the static ceiling, take the uncompressed bytes."""
+    url = page_url(server.url, site_key, article_path(size))
+    answer = fetch(url, headers={"Accept-Encoding": "gzip"})
+    encoding = answer.headers.get("content-encoding")
+    log(f"  thread of {size:,} with Accept-Encoding: gzip: {len(answer.body):,} bytes "
+        f"({encoding or 'not compressed'}); wrk {seconds} s")
+    result = wrk.run(url, seconds, headers={"Accept-Encoding": "gzip"})
+    return {**result.as_dict(), "bytes": len(answer.body), "content_encoding": encoding}
 
 
 def revalidation(server, site_key, size, seconds, log=print):
@@ -175,6 +188,7 @@ def measure(server, site_key, database_url, seconds, sizes=SIZES, small_threads=
     page = fetch(page_url(server.url, site_key, article_path(ceiling_size))).content
     results["ceiling_size"] = ceiling_size
     results["static_ceiling"] = static_ceiling(server, page, seconds, log)
+    results["page_gzip"] = page_gzip(server, site_key, ceiling_size, seconds, log)
     results["revalidation"] = revalidation(server, site_key, ceiling_size, seconds, log)
     results["counts"] = counts(server, site_key, expected_counts(sizes, small_threads), seconds, log)
     if with_bytes:

@@ -186,6 +186,14 @@ def other_table(results):
             return "—"
         return f"{page['requests_per_second'] / found['requests_per_second']:.1%}"
 
+    def gzipped(backend):
+        found = backend.get("page_gzip") or {}
+        if not found:
+            return "—"
+        return (f"{rate(found.get('requests_per_second'))} req/s, p50 {ms(found.get('p50_ms'))} ms, "
+                f"p99 {ms(found.get('p99_ms'))} ms ({kb(found.get('bytes'))} "
+                f"{found.get('content_encoding') or 'uncompressed'})")
+
     def not_modified(backend):
         found = backend.get("revalidation") or {}
         if found.get("error"):
@@ -220,6 +228,7 @@ def other_table(results):
         ["200-comment page as a share of that", *cells(share), "",
          judged["200-comment page vs static file of its size"]["target"],
          verdict(judged["200-comment page vs static file of its size"]["met"])],
+        ["200-comment page with Accept-Encoding: gzip", *cells(gzipped), "", "", ""],
         ["304 revalidation of the 200 page", *cells(not_modified), "",
          judged["304 revalidation (If-None-Match)"]["target"],
          verdict(judged["304 revalidation (If-None-Match)"]["met"])],

@@ -78,6 +78,16 @@ def test_the_poster_script_sends_the_form_fields_encoded():
     assert wrk.STATUS_COUNTER in script
 
 
+def test_first_load_counts_what_a_browser_with_scripts_fetches():
+    html = """<link rel="stylesheet" href="/static/thread.css?v=1"><link rel="icon" href="/i.png">
+    <script src="/static/thread.js?v=2" defer></script><img src="data:image/png;base64,AA">
+    <span><noscript><img src="/avatar/ab.svg"></noscript></span><img src="/x.png">
+    <script src="/static/thread.js?v=2"></script>"""
+    assert first_load.page_references(html) == [
+        ("stylesheet", "/static/thread.css?v=1"), ("script", "/static/thread.js?v=2"),
+        ("image", "/x.png")]
+
+
 def test_the_threads_are_the_same_on_every_run_and_shaped_as_asked():
     thread = seed.generate_thread(1_000)
     assert thread == seed.generate_thread(1_000)
@@ -150,9 +160,13 @@ def test_the_harness_measures_our_app_under_gunicorn(served):
     assert page["non_2xx_3xx"] == 0 and page["comments_on_page"] == 10
     assert results["worker_peak_rss_mib"] > 20
 
+    gzipped = results["page_gzip"]
+    assert gzipped["requests_per_second"] > 0 and gzipped["non_2xx_3xx"] == 0
+
     ceiling = results["static_ceiling"]
     assert ceiling["requests_per_second"] > 0 and ceiling["bytes"] == page["page_bytes"]
-    assert not (ours.STATIC / ours.CEILING_NAME).exists()  # removed after the run
+    assert ceiling["file"].startswith(ours.CEILING_PREFIX)
+    assert not (ours.STATIC / ceiling["file"]).exists()  # removed after the run
 
     revalidation = results["revalidation"]
     if revalidation.get("error"):  # the app may not send ETags yet
