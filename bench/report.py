@@ -150,11 +150,22 @@ def page_table(results):
             times = ratio(_page(results["ours"][backends[0]], size).get("requests_per_second"),
                           theirs.get("requests_per_second"))
             row += [rate(theirs.get("requests_per_second")), p50_or_single(theirs),
-                    ms(theirs.get("p99_ms")), f"{times:,.1f}×" if times else "—"]
+                    ms(theirs.get("p99_ms")), f"{times:,.1f}×" if times else estimated_ratio(
+                        _page(results["ours"][backends[0]], size), theirs,
+                        results["settings"]["workers"])]
         target, key = page_targets.get(size, ("—", None))
         row += [target, verdict(judged.get(key)) if key else ""]
         rows.append(row)
     return table(header, rows)
+
+
+def estimated_ratio(ours_page, isso_page, workers):
+    """When Isso answered nothing within the run: its rate estimated as its workers
+    each answering one request in the time one request took alone."""
+    single = isso_page.get("single_request_ms")
+    if isso_page.get("requests") or not single or not ours_page.get("requests_per_second"):
+        return "—"
+    return f"≈ {ours_page['requests_per_second'] / (workers * 1000 / single):,.0f}× (est.)"
 
 
 def p50_or_single(page):

@@ -149,7 +149,9 @@ def notes_for(results):
             if page.get("p50_ms") is None and page.get("single_request_ms"):
                 notes.append(f"{label}: thread of {size:,}: no answer within the "
                              f"{results['settings']['seconds']} s run; one request alone took "
-                             f"{page.get('single_request_ms', 0):,.0f} ms (shown instead of the p50).")
+                             f"{page.get('single_request_ms', 0):,.0f} ms (shown instead of the p50"
+                             + ("; ours/Isso estimated with Isso answering one request per worker "
+                                "in that time)" if label == "Isso" else ")") + ".")
     return notes
 
 
