@@ -35,6 +35,13 @@ run: migrate
 test: install-test
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
+# Seed threads of 10 to 5,000 comments, serve them with gunicorn (SQLite, and PostgreSQL
+# when WIDGET_TEST_DATABASE_URL is set), measure with wrk beside Isso 0.14 (installed once
+# into bench/.venv-isso); prints a table and writes bench/results/latest.json. A few
+# minutes. BENCH_SECONDS=3 for shorter wrk runs, BENCH_ARGS=--quick for a smoke test.
+bench: install
+	BENCH_SECONDS=$(BENCH_SECONDS) $(BIN)/python -m bench.run $(BENCH_ARGS)
+
 bench-import: install  # import a generated 100,000-comment Disqus export; prints time and peak RSS
 	$(BIN)/python bench/import_big.py $(COMMENTS)
 
@@ -58,4 +65,4 @@ screenshots: install-test
 	$(BIN)/python scripts/screenshots.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache bench/.venv-isso

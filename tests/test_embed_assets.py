@@ -1,8 +1,7 @@
-"""The scripts a site owner pastes: their size budget, how they are served, and the bytes
-benchmark that reports them."""
+"""The scripts a site owner pastes: their size budget and how they are served (the bytes
+of a whole first load are measured by the bench: tests/test_bench.py)."""
 
 import gzip
-import importlib.util
 import json
 from pathlib import Path
 
@@ -13,13 +12,6 @@ from widget.embed.loader import PLACEHOLDER
 
 PROJECT = Path(__file__).resolve().parent.parent
 LOADER_BUDGET = 3 * 1024  # gzipped bytes, as the issue and README promise
-
-
-def load_bench():
-    spec = importlib.util.spec_from_file_location("bench_bytes", PROJECT / "bench" / "bytes.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def served_words(served, script):
@@ -53,17 +45,3 @@ def test_loader_scripts_are_served_at_their_fixed_urls(client, script):
         assert served_words(response.get_data(), script)["fr"]
         again = client.get(f"/{script}", headers={"If-None-Match": response.headers["ETag"]})
         assert again.status_code == 304
-
-
-def test_bench_bytes_reports_the_first_load(capsys):
-    bench = load_bench()
-    rows = bench.measure(comments=5)
-    assert [name for name, *_ in rows] == ["embed.js", "thread page", "thread CSS", "thread script"]
-    app = bench.create_app({"SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    loader = app.test_client().get("/embed.js").get_data()  # as served, with its words
-    assert rows[0][1:] == (len(loader), len(gzip.compress(loader, 6)))
-    assert all(0 < compressed < raw for _, raw, compressed in rows)
-    bench.main(["--comments", "3"])
-    printed = capsys.readouterr().out
-    assert "First load of a 3-comment thread (4 requests after the host page)" in printed
-    assert printed.splitlines()[-1].startswith("total")
