@@ -46,7 +46,7 @@ def test_honeypot_is_hidden_from_people_and_screen_readers(client, site):
     assert 'name="subject"' in trap and 'tabindex="-1"' in trap and 'autocomplete="off"' in trap
     with client.get("/static/thread.css") as stylesheet:
         css = stylesheet.text
-    assert ".form-trap { position: absolute; left: -10000px;" in css
+    assert ".form-trap{position:absolute;left:-10000px;" in css  # as served: minified
 
 
 def test_a_filled_honeypot_is_held_as_spam_and_told_it_awaits_moderation(client, site):

@@ -8,8 +8,9 @@ from the cache (pagecache.py) with fresh form tokens put in its forms.
 The tag covers everything the page is made from: the thread's version (bumped by every
 change to its comments) and closed state, the site's settings, the request's options
 (URL, sort, page, language, theme…), the viewer's own comments and edit rights (session),
-the versions of the page's script and stylesheet, and the minute, because the page
-shows relative times and carries a form token that must not grow too old.
+the versions of the page's script and stylesheet, whether mail is set up (the form
+offers reply notifications), and the minute, because the page shows relative times and
+carries a form token that must not grow too old.
 """
 
 import hashlib
@@ -23,6 +24,7 @@ from flask_babel import get_locale
 from .. import pagecache
 from ..assets import static_version
 from ..i18n import use_site_language
+from ..mail.notifications import mail_enabled
 from ..threads import page_state
 from ..urls import InvalidURL, normalize_url
 from .forms import fresh_form_token
@@ -46,7 +48,7 @@ def current_etag(site_key):
     parts = [
         tuple(state), request.full_path, str(get_locale()),
         json.dumps(dict(session), sort_keys=True, default=str),
-        static_version("thread.js"), static_version("thread.css"),
+        static_version("thread.js"), static_version("thread.css"), mail_enabled(),
         int(time.time() // RELATIVE_TIME_STEP),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
