@@ -4,6 +4,7 @@ second page view downloads no script or stylesheet again, and a changed file is 
 at once because its URL changed."""
 
 import hashlib
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -17,15 +18,19 @@ compress = Compress()
 
 
 def static_version(filename):
-    """A short hash of the file's content, recomputed only when the file changes."""
-    path = Path(current_app.static_folder) / filename
-    modified = path.stat().st_mtime_ns
+    """A short hash of the file's content, recomputed only when the file changes (looked
+    at no more than once a second: every thread page asks)."""
     versions = current_app.extensions.setdefault("widget_static_versions", {})
     known = versions.get(filename)
-    if known is None or known[0] != modified:
-        known = (modified, hashlib.sha256(path.read_bytes()).hexdigest()[:12])
-        versions[filename] = known
-    return known[1]
+    now = time.monotonic()
+    if known is not None and now - known[2] < 1:
+        return known[1]
+    path = Path(current_app.static_folder) / filename
+    modified = path.stat().st_mtime_ns
+    digest = known[1] if known is not None and known[0] == modified else \
+        hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    versions[filename] = (modified, digest, now)
+    return digest
 
 
 def _versioned_static_urls(endpoint, values):

@@ -17,7 +17,8 @@ from markupsafe import Markup
 from .. import editing, pagecache
 from ..threads import thread_view, walk
 
-RELATIVE_TIME_STEP = 60  # seconds a cached list may show "3 minutes ago" unchanged
+RELATIVE_TIME_STEP = 300  # seconds a cached page may show "3 minutes ago" unchanged (thread.js
+# corrects relative times at once; without scripts they may lag this much)
 
 
 @dataclass
@@ -69,7 +70,9 @@ def thread_listing(target, thread, closed_notice, form, reply_to=None, form_erro
                            reply_to=reply_to, form_errors=form_errors, closed=closed_notice)
     if key is not None:
         pagecache.put(key, (html, view.count, page, pages))
-    editable = [comment for comment in view.comments
+    candidates = [comment for comment in view.comments  # only the viewer's can be editable
+                  if str(comment.id) in edit_tokens or comment.id in target.own_ids]
+    editable = [comment for comment in candidates
                 if editing.may_change(comment, edit_tokens.get(str(comment.id)),
                                       vouched=comment.id in target.own_ids)]
     return Listing(Markup(html), view.count, page, pages, reply_to, editable)

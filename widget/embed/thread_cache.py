@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 import time
+from dataclasses import dataclass
 
 from flask import current_app, request, session
 from flask_babel import get_locale
@@ -30,13 +31,22 @@ from ..urls import InvalidURL, normalize_url
 from .forms import fresh_form_token
 from .listing import RELATIVE_TIME_STEP
 
-FORM_TOKEN = re.compile(r'(name="csrf_token" type="hidden" value=")[^"]*(")')
-TOKEN_SLOT = "\x00form-token\x00"
+FORM_TOKEN = re.compile(rb'(name="csrf_token" type="hidden" value=")[^"]*(")')
+TOKEN_SLOT = b"\x00form-token\x00"
 
 
-def current_etag(site_key):
-    """The ETag of the page this request asks for, from one light query (threads.page_state),
-    or None when there is no such page (unknown site, unusable URL)."""
+@dataclass
+class PageKey:
+    """What names a thread page exactly, known from one light query."""
+
+    etag: str
+    binding: str  # "site_key normalized_url": what the page's form tokens are made for
+    state: object  # threads.page_state's row: the site's settings, the thread's version
+
+
+def page_key(site_key):
+    """The page this request asks for, from one light query (threads.page_state), or None
+    when there is no such page (unknown site, unusable URL)."""
     try:
         url = normalize_url(request.args.get("url", ""))
     except InvalidURL:
@@ -51,7 +61,15 @@ def current_etag(site_key):
         static_version("thread.js"), static_version("thread.css"), mail_enabled(),
         int(time.time() // RELATIVE_TIME_STEP),
     ]
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    etag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return PageKey(etag, f"{site_key} {url}", state)
+
+
+def viewer_has_own():
+    """Whether the page may hold something of this viewer's own (held comments, edit
+    rights, an open reply form): such a page is made for them, never cached."""
+    return bool(request.args.get("own") or request.args.get("reply")
+                or session.get("own") or session.get("edit_tokens"))
 
 
 def not_modified(etag):
@@ -72,17 +90,19 @@ def _set_validators(response, etag):
     response.vary.update(("Cookie", "Accept-Language"))
 
 
-def cached_page(etag, binding):
-    """The page's HTML from the cache, each form with a token of its own, or None."""
-    stored = pagecache.get(pagecache.cache_key("page", etag))
-    if stored is None:
+def cached_page(key):
+    """The page's HTML (bytes) from the cache, each form with a token of its own, or None.
+
+    A hit needs nothing else: the key covers every input of the page, and the request
+    that stored it passed every check (site, origins) with the same inputs."""
+    parts = pagecache.get(pagecache.cache_key("page", key.etag))
+    if parts is None:
         return None
-    parts = stored.split(TOKEN_SLOT)
-    fresh = [fresh_form_token(binding) for _ in parts[1:]]
-    return "".join(part + token for part, token in zip(parts, [*fresh, ""]))
+    tokens = [fresh_form_token(key.binding).encode() for _ in parts[1:]]
+    return b"".join(part + token for part, token in zip(parts, [*tokens, b""]))
 
 
-def store_page(etag, html):
+def store_page(key, body):
     """Keep the page with its form tokens cut out: a token is never served twice."""
-    pagecache.put(pagecache.cache_key("page", etag),
-                  FORM_TOKEN.sub(lambda match: match[1] + TOKEN_SLOT + match[2], html))
+    template = FORM_TOKEN.sub(lambda match: match[1] + TOKEN_SLOT + match[2], body)
+    pagecache.put(pagecache.cache_key("page", key.etag), template.split(TOKEN_SLOT))

@@ -23,10 +23,17 @@ from ..threads import Sort, closed_reason, find_site_and_thread, find_thread
 from ..urls import InvalidURL, normalize_url, origin_of
 from .counts import counts_api
 from .forms import CommentForm, EditForm, LikeForm, ThreadActionForm, clean_title
-from .listing import is_personal, thread_listing
+from .listing import thread_listing
 from .loader import script_response
 from .own import OWN_COMMENTS_KEPT, own_comment_ids
-from .thread_cache import cached_page, current_etag, not_modified, store_page, with_validators
+from .thread_cache import (
+    cached_page,
+    not_modified,
+    page_key,
+    store_page,
+    viewer_has_own,
+    with_validators,
+)
 from .refusals import frame_refusals
 
 bp = Blueprint("embed", __name__)
@@ -135,23 +142,21 @@ class ThreadRequest:
 
 @bp.get("/t/<site_key>")
 def thread_page(site_key):
-    etag = current_etag(site_key)
-    if etag is not None and request.if_none_match.contains_weak(etag):
-        return not_modified(etag)
+    key = page_key(site_key)
+    if key is not None and request.if_none_match.contains_weak(key.etag):
+        return not_modified(key.etag)
+    shared = key is not None and not viewer_has_own()  # the same page for every reader
+    body = cached_page(key) if shared else None
+    if body is not None:
+        response = current_app.response_class(body, mimetype="text/html")
+        response.headers["Content-Security-Policy"] = thread_page_policy(key.state)
+        return with_validators(response, key.etag)
     target = ThreadRequest(site_key)
-    thread = target.thread
     reply_to = request.args.get("reply", type=int)
-    # The same page for every reader (an ETag, so the request names a page that exists).
-    shared = etag is not None and reply_to is None and not is_personal(target)
-    html = cached_page(etag, target.binding) if shared else None
-    if html is not None:
-        response = current_app.make_response(html)
-        response.headers["Content-Security-Policy"] = thread_page_policy(target.site)
-    else:
-        response = _render_thread(target, target.form(), reply_to, thread=thread)
-        if shared:
-            store_page(etag, response.get_data(as_text=True))
-    return with_validators(response, etag) if etag else response
+    response = _render_thread(target, target.form(), reply_to, thread=target.thread)
+    if shared:
+        store_page(key, response.get_data())
+    return with_validators(response, key.etag) if key else response
 
 
 def check_origin(site):
@@ -201,7 +206,8 @@ def _render_thread(target, form, reply_to, form_errors=(), previewed=False, prev
 
 
 def thread_page_policy(site):
-    """Scripts and styles from us only; framable by the site's own origins alone."""
+    """Scripts and styles from us only; framable by the site's own origins alone (site:
+    anything with the site's allowed_origins)."""
     ancestors = " ".join(site.allowed_origins) or "'none'"
     return (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
