@@ -150,7 +150,7 @@ def insert_thread(site, path, comments, start, max_depth):
     from widget.models import Comment, Thread
 
     thread = Thread(site_id=site.id, url=ORIGIN + path, title=f"Bench thread {path}",
-                    version=len(comments) + 1)
+                    version=len(comments) + 1, approved_count=len(comments))
     db.session.add(thread)
     db.session.flush()
     ids, chains = [], []  # chains[i]: ids from comment i's root down to comment i

@@ -149,6 +149,7 @@ def make_thread(site, url=ARTICLE, title="Hello"):
 
 def make_comment(thread, text="A comment", parent=None, status=CommentStatus.APPROVED, **fields):
     from widget.markup import render_comment
+    from widget.threads import bump_version
 
     comment = Comment(
         thread_id=thread.id,
@@ -160,6 +161,8 @@ def make_comment(thread, text="A comment", parent=None, status=CommentStatus.APP
         **fields,
     )
     db.session.add(comment)
+    db.session.flush()
+    bump_version(thread.id)  # as every write does: new version, comments counted again
     db.session.commit()
     return comment
 

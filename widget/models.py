@@ -86,6 +86,9 @@ class Thread(db.Model):
     title: Mapped[str] = mapped_column(String(300), default="")
     # Bumped on every change to the thread's comments: a cache key valid on every instance.
     version: Mapped[int] = mapped_column(default=1)
+    # Approved comments, counted again whenever the version is bumped (threads.py), so
+    # count.js asks for one number per article instead of counting comments.
+    approved_count: Mapped[int] = mapped_column(default=0, server_default="0")
     closed: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -112,15 +112,12 @@ def sort_roots(roots, sort):
 
 
 def count_comments(site, normalized_urls):
-    """Approved comments per article URL of a site, in one query; URLs without a thread
-    (or without approved comments) count 0."""
+    """Approved comments per article URL of a site, in one query of one row per thread
+    (Thread.approved_count); URLs without a thread count 0."""
     counts = dict.fromkeys(normalized_urls, 0)
     rows = db.session.execute(
-        select(Thread.url, func.count())
-        .join(Comment, Comment.thread_id == Thread.id)
-        .where(Thread.site_id == site.id, Thread.url.in_(list(counts)),
-               Comment.status == CommentStatus.APPROVED)
-        .group_by(Thread.url)
+        select(Thread.url, Thread.approved_count)
+        .where(Thread.site_id == site.id, Thread.url.in_(list(counts)))
     )
     counts.update((url, count) for url, count in rows)
     return counts
@@ -286,9 +283,24 @@ def closed_reason(site, thread):
 
 def bump_version(thread_id):
     """Invalidate every cached rendering of the thread (call before the commit)."""
-    db.session.execute(
-        update(Thread).where(Thread.id == thread_id).values(version=Thread.version + 1)
-    )
+    bump_versions([thread_id])
+
+
+def bump_versions(thread_ids):
+    """The threads changed: their next version (the key of every cached page) and their
+    approved comments counted again, in the transaction that changed them."""
+    for start in range(0, len(thread_ids := sorted(set(thread_ids))), 500):
+        db.session.execute(
+            update(Thread).where(Thread.id.in_(thread_ids[start:start + 500]))
+            .values(version=Thread.version + 1, approved_count=_APPROVED_IN_THREAD)
+        )
+
+
+_APPROVED_IN_THREAD = (
+    select(func.count())
+    .where(Comment.thread_id == Thread.id, Comment.status == CommentStatus.APPROVED)
+    .scalar_subquery()
+)
 
 
 def initial_status(site, email, except_comment_id=None):

@@ -2,6 +2,7 @@
 
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask_babel import gettext as _
@@ -67,6 +68,7 @@ def origin_of(url):
     return f"{scheme}://{host}"
 
 
+@lru_cache(maxsize=4096)  # a pure function of the text; every request normalizes URLs
 def normalize_url(url):
     """Return the canonical form of an article URL, or raise InvalidURL.
 

@@ -274,10 +274,18 @@ def test_a_pending_comment_shows_only_to_its_author_until_approved(app, dashboar
     stranger = app.test_client()
     assert "My pending words" not in stranger.get(thread_url(site)).text
 
+    def count_shown():
+        return stranger.get("/api/counts", query_string={"site": site.key, "url": ARTICLE}).json[
+            "counts"][ARTICLE]
+
+    assert count_shown() == 0  # count.js counts approved comments only
     assert comment.id in queue_ids(dashboard.get("/admin/comments").text)
     dashboard.post(f"/admin/comments/{comment.id}/moderate", data={"action": "approve"})
     html = stranger.get(thread_url(site)).text
     assert "My pending words" in html and "awaiting moderation" not in html
+    assert count_shown() == 1
+    dashboard.post(f"/admin/comments/{comment.id}/moderate", data={"action": "delete"})
+    assert count_shown() == 0
 
 
 def test_a_website_that_is_not_http_is_shown_as_text(dashboard, site):

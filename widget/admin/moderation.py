@@ -1,12 +1,12 @@
 """Moderation actions on comments and threads; each one audited and bumping the thread's
 version (the cache key of its page), all in one transaction."""
 
-from sqlalchemy import update
 
 from ..extensions import db
 from ..markup import render_comment
-from ..models import CommentStatus, Thread, utcnow
+from ..models import CommentStatus, utcnow
 from ..signals import comment_approved
+from ..threads import bump_versions
 from . import audit
 
 # Each action moves a comment to one status; "restore" is "approve" for a deleted one.
@@ -16,14 +16,6 @@ ACTION_STATUS = {
     "delete": CommentStatus.DELETED,
     "restore": CommentStatus.APPROVED,
 }
-
-
-def bump_versions(thread_ids):
-    if thread_ids:
-        db.session.execute(
-            update(Thread).where(Thread.id.in_(sorted(thread_ids)))
-            .values(version=Thread.version + 1)
-        )
 
 
 def moderate(admin, comments, action):

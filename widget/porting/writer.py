@@ -21,7 +21,7 @@ from ..extensions import db
 from ..models import Comment, CommentLike, Site, Thread, utcnow
 from ..privacy import hash_ip
 from ..sites import parse_origins
-from ..threads import find_site
+from ..threads import bump_versions, find_site
 from ..urls import InvalidURL, normalize_url, origin_of
 from .rendering import Renderer
 from .stream import ImportedComment, ImportedSite, ImportedThread, ImportRefused, Skipped
@@ -393,10 +393,7 @@ class ImportWriter:
                         "add it to the site's origins to show them"))
         self.report.threads_created = len(self._new_threads)
         self.report.threads_extended = len(self._touched - self._new_threads)
-        touched = sorted(self._touched)
-        for start in range(0, len(touched), 500):  # new version: cached pages are stale
-            db.session.execute(update(Thread).where(Thread.id.in_(touched[start:start + 500]))
-                               .values(version=Thread.version + 1))
+        bump_versions(self._touched)  # new versions (cached pages are stale) and counts
 
 
 def _thread_label(source_id, url):
