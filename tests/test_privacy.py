@@ -188,6 +188,8 @@ def test_erase_keeps_the_thread_shape(runner, client, conversation, site):
     assert "Ann alone" not in client.get(thread_path(site.key, "https://blog.example.com/posts/other")).text
     new_versions = dict(db.session.execute(select(Thread.id, Thread.version)).all())
     assert all(new_versions[thread_id] > versions[thread_id] for thread_id in versions)
+    counts = client.get("/api/counts", query_string={"site": site.key, "url": ARTICLE}).json
+    assert counts["counts"][ARTICLE] == 1  # Bob's reply alone is left to count
     assert json.loads(runner.invoke(args=["commenter", "export", "ann@example.org"]).output)[
         "comments"] == []
 

@@ -6,10 +6,11 @@ requests go by, matched without regard to case.
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import delete, exists, func, select
 
 from .extensions import db
 from .models import Comment, CommentStatus, MailAddress, OutboxMessage, Site, Thread
+from .threads import bump_versions
 
 
 def _folded(email):
@@ -101,11 +102,7 @@ def erase_commenter(email):
     db.session.execute(delete(MailAddress).where(MailAddress.email == _folded(email)))
     db.session.execute(delete(OutboxMessage)
                        .where(func.lower(OutboxMessage.recipient) == _folded(email)))
-    thread_ids = {comment.thread_id for comment in comments}
-    if thread_ids:
-        db.session.execute(
-            update(Thread).where(Thread.id.in_(thread_ids)).values(version=Thread.version + 1)
-        )
+    bump_versions({comment.thread_id for comment in comments})  # cached pages, counts
     db.session.commit()
     return erasure
 
