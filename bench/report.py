@@ -297,8 +297,10 @@ def render(results):
         f"- machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory']}; "
         f"load average before {machine['load_before']}, after {machine['load_after']}",
         f"- wrk -t{settings['wrk_threads']} -c{settings['wrk_connections']} "
-        f"-d{settings['seconds']}s --latency on loopback; gunicorn {settings['workers']} sync "
-        f"workers; {settings['versions']}",
+        f"-d{settings['seconds']}s --latency on loopback, after a {settings.get('warmup', 0)} s "
+        f"run whose numbers are dropped (every worker renders and caches its pages once); "
+        f"gunicorn {settings['workers']} workers, {' '.join(settings.get('worker_options', []))} "
+        f"(ours and Isso alike); {settings['versions']}",
         f"- rate limits are OFF for the bench ({settings['bench_settings']})",
         f"- thread page: `GET /t/KEY?url=…`; Isso: `GET /?uri=…` (every comment, as JSON)",
         "",

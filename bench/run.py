@@ -25,6 +25,7 @@ from pathlib import Path
 
 from . import ours, peer_isso, report, wrk
 from .seed import SIZES, SMALL_THREADS, postgresql_schema, seed_widget
+from .server import WORKER_OPTIONS
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "latest.json"
@@ -193,6 +194,7 @@ def main(argv=None):
         "commit": commit(),
         "machine": machine,
         "settings": {"seconds": options.seconds, "sizes": list(options.sizes), "workers": 2,
+                     "warmup": ours.WARMUP_SECONDS, "worker_options": list(WORKER_OPTIONS),
                      "wrk_threads": 2, "wrk_connections": 4, "versions": versions(),
                      "bench_settings": ", ".join(f"{k}={v}" for k, v in ours.BENCH_SETTINGS.items())},
         "ours": {}, "isso": None, "notes": [],

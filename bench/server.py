@@ -65,6 +65,11 @@ def _options_of(gunicorn):
     return subprocess.run([gunicorn, "--help"], capture_output=True, text=True).stdout
 
 
+# The worker settings of this project's gunicorn.conf.py, given explicitly so that Isso,
+# started the same way, is served exactly alike.
+WORKER_OPTIONS = ("--worker-class", "gthread", "--threads", "2", "--keep-alive", "5")
+
+
 class Gunicorn:
     """`gunicorn --workers N APP` on a free loopback port, logging to `log_path`."""
 
@@ -72,7 +77,7 @@ class Gunicorn:
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
         self.log_path = Path(log_path)
-        self.command = [str(gunicorn), "--workers", str(workers), "--worker-class", "sync",
+        self.command = [str(gunicorn), "--workers", str(workers), *WORKER_OPTIONS,
                         "--bind", f"{HOST}:{self.port}", "--chdir", str(chdir),
                         "--error-logfile", str(self.log_path)]
         if "--no-control-socket" in _options_of(str(gunicorn)):

@@ -2,8 +2,8 @@
 replies under it, and "Load more" for the next page.
 
 Most readers see exactly what every other reader sees, so their page's comment list is
-rendered once per thread version and minute (relative times move on) and cached (see
-pagecache.py). A reader with comments of their own in the thread (pending ones, ones
+rendered once per thread version (and every few minutes, as relative times move on) and
+cached (see pagecache.py). A reader with comments of their own in the thread (pending ones, ones
 they may still edit) or with an inline reply form open gets a list rendered for them.
 """
 
@@ -17,8 +17,9 @@ from markupsafe import Markup
 from .. import editing, pagecache
 from ..threads import thread_view, walk
 
-RELATIVE_TIME_STEP = 300  # seconds a cached page may show "3 minutes ago" unchanged (thread.js
-# corrects relative times at once; without scripts they may lag this much)
+# Seconds a cached page may show "3 minutes ago" unchanged: thread.js corrects relative
+# times at once; without scripts they may lag this much.
+RELATIVE_TIME_STEP = 300
 
 
 @dataclass
