@@ -245,3 +245,12 @@ def test_pages_also_end_at_a_number_of_comments_but_never_split_a_conversation(c
     assert first == ["Root 0"] + [f"Reply {index}" for index in range(7)]
     second = shown_texts(client.get(thread_path(site.key, page=2)).text)
     assert second == [f"Root {index}" for index in range(1, 6)]
+
+
+def test_a_release_that_changes_a_template_changes_the_page_etag(app, client, site,
+                                                                 seven_conversations):
+    etag = client.get(thread_path(site.key)).headers["ETag"]
+    assert client.get(thread_path(site.key), headers={"If-None-Match": etag}).status_code == 304
+    app.extensions["widget_code_version"] = "another-release"  # as computed at start-up
+    response = client.get(thread_path(site.key), headers={"If-None-Match": etag})
+    assert response.status_code == 200 and response.headers["ETag"] != etag

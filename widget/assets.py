@@ -33,6 +33,22 @@ def static_version(filename):
     return digest
 
 
+def code_version():
+    """A hash of the templates and translations, the same on every instance running the
+    same release: cached pages and ETags name it, so a release that changes a template
+    is not served pages rendered by the one before (from Redis, or from a browser)."""
+    version = current_app.extensions.get("widget_code_version")
+    if version is None:
+        package = Path(__file__).resolve().parent
+        digest = hashlib.sha256()
+        sources = [*package.glob("templates/**/*"), *package.glob("translations/*/*/*.mo")]
+        for path in sorted(sources):
+            if path.is_file():
+                digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
+        version = current_app.extensions["widget_code_version"] = digest.hexdigest()[:12]
+    return version
+
+
 def _versioned_static_urls(endpoint, values):
     """url_for("static", filename=…) gains ?v=<content hash>."""
     if endpoint != "static" or "v" in values or "filename" not in values:

@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from .. import editing, pagecache
+from ..assets import code_version
 from ..threads import thread_view, walk
 
 # Seconds a cached page may show "3 minutes ago" unchanged: thread.js corrects relative
@@ -48,7 +49,7 @@ def thread_listing(target, thread, closed_notice, form, reply_to=None, form_erro
         key = pagecache.cache_key(
             "list", thread.id, thread.version, closed_notice, target.sort.value, target.page,
             target.comment_id, sorted(target.carried_args.items()), str(get_locale()),
-            target.site.likes_enabled, int(time.time() // RELATIVE_TIME_STEP),
+            target.site.likes_enabled, code_version(), int(time.time() // RELATIVE_TIME_STEP),
         )
         cached = pagecache.get(key)
         if cached is not None:

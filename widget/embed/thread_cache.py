@@ -8,9 +8,9 @@ from the cache (pagecache.py) with fresh form tokens put in its forms.
 The tag covers everything the page is made from: the thread's version (bumped by every
 change to its comments) and closed state, the site's settings, the request's options
 (URL, sort, page, language, theme…), the viewer's own comments and edit rights (session),
-the versions of the page's script and stylesheet, whether mail is set up (the form
-offers reply notifications), and the minute, because the page shows relative times and
-carries a form token that must not grow too old.
+the versions of the page's script, stylesheet and templates, whether mail is set up
+(the form offers reply notifications), and the time in steps of a few minutes, because
+the page shows relative times and carries a form token that must not grow too old.
 """
 
 import hashlib
@@ -23,7 +23,7 @@ from flask import current_app, request, session
 from flask_babel import get_locale
 
 from .. import pagecache
-from ..assets import static_version
+from ..assets import code_version, static_version
 from ..i18n import use_site_language
 from ..mail.notifications import mail_enabled
 from ..threads import page_state
@@ -58,7 +58,8 @@ def page_key(site_key):
     parts = [
         tuple(state), request.full_path, str(get_locale()),
         json.dumps(dict(session), sort_keys=True, default=str),
-        static_version("thread.js"), static_version("thread.css"), mail_enabled(),
+        static_version("thread.js"), static_version("thread.css"), code_version(),
+        mail_enabled(),
         int(time.time() // RELATIVE_TIME_STEP),
     ]
     etag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
