@@ -14,7 +14,7 @@ from widget.models import Comment
 from widget.ratelimit import login_limit
 
 from .abuse_helpers import JSON, comment_fields, fresh_token, post, post_new, thread_path
-from .conftest import ARTICLE, BASE_CONFIG, make_site
+from .conftest import ARTICLE, BASE_CONFIG, make_comment, make_site, make_thread
 
 REDIS_URL = os.environ.get("WIDGET_TEST_REDIS_URL")
 OTHER_ARTICLE = "https://blog.example.com/posts/other"
@@ -243,7 +243,35 @@ def test_posting_goes_on_when_redis_is_down(database, tmp_path, redis_config):
     assert statuses == [303, 303, 429]
 
 
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True,
+                                         "RATELIMIT_ACTIONS": "3 per minute"}])
+def test_likes_and_previews_share_a_limit_per_network(client, site):
+    comment = make_comment(make_thread(site), "Worth a like")
+    token = fresh_token(client, site.key)
+
+    def like(ip="127.0.0.1"):
+        return client.post(f"/t/{site.key}/like?url={ARTICLE}", headers=JSON,
+                           data={"csrf_token": token, "comment": comment.id, "action": "toggle",
+                                 "visitor": secrets.token_hex(16)},
+                           environ_base={"REMOTE_ADDR": ip})
+
+    def preview(ip="127.0.0.1"):
+        return client.post(f"/t/{site.key}/preview?url={ARTICLE}", headers=JSON,
+                           data={"csrf_token": token, "text": "*draft*"},
+                           environ_base={"REMOTE_ADDR": ip})
+
+    assert [like().status_code, preview().status_code, like().status_code] == [200, 200, 200]
+    limited = preview()
+    assert limited.status_code == 429
+    assert limited.json["message"].startswith("Too many requests from your network.")
+    assert int(limited.headers["Retry-After"]) > 0
+    assert like().status_code == 429
+    assert preview(ip="192.0.2.1").status_code == 200  # another network
+    assert post_new(client, site.key, "Posting is counted apart").status_code == 303
+
+
 def test_default_limits_are_settings(app):
     assert app.config["RATELIMIT_POST"] and app.config["RATELIMIT_POST_THREAD"]
     assert app.config["RATELIMIT_COUNTS"] and app.config["RATELIMIT_LOGIN"]
+    assert app.config["RATELIMIT_ACTIONS"]
     assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"

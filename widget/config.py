@@ -79,6 +79,7 @@ class Defaults:
     RATELIMIT_POST = "10 per minute; 100 per hour"
     RATELIMIT_POST_THREAD = "5 per minute"
     RATELIMIT_COUNTS = "120 per minute"
+    RATELIMIT_ACTIONS = "60 per minute; 600 per hour"  # likes and previews
     RATELIMIT_LOGIN = "5 per minute; 30 per hour"
     RATELIMIT_STORAGE_URI = None  # derived from REDIS_URL unless set
     RATELIMIT_KEY_PREFIX = "widget"

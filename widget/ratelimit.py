@@ -8,6 +8,8 @@ read on each request so tests and operators can change it without code:
 - ``post_thread_limit``: comment posts per client network to one thread
   (WIDGET_RATELIMIT_POST_THREAD);
 - ``counts_limit``: the comment-counts API (WIDGET_RATELIMIT_COUNTS);
+- ``actions_limit``: likes and previews per client network, POST only: each one costs
+  a query or a Markdown rendering (WIDGET_RATELIMIT_ACTIONS);
 - ``login_limit``: admin sign-in attempts, POST only (WIDGET_RATELIMIT_LOGIN).
 
 Use them as decorators under the route decorator, e.g.::
@@ -67,6 +69,10 @@ post_thread_limit = limiter.limit(
     error_message=too_many_posts,
 )
 counts_limit = limiter.limit(_setting("RATELIMIT_COUNTS"), error_message=too_many_requests)
+actions_limit = limiter.shared_limit(
+    _setting("RATELIMIT_ACTIONS"), scope="actions", methods=["POST"],
+    error_message=too_many_requests,
+)
 login_limit = limiter.limit(
     _setting("RATELIMIT_LOGIN"), methods=["POST"], error_message=too_many_sign_ins
 )

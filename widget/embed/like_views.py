@@ -7,10 +7,12 @@ from .. import likes
 from ..extensions import db
 from ..models import Comment
 from ..privacy import hash_ip
+from ..ratelimit import actions_limit
 from .views import ThreadRequest, _wants_json, bp, check_origin
 
 
 @bp.post("/t/<site_key>/like")
+@actions_limit
 def like(site_key):
     target = ThreadRequest(site_key)
     check_origin(target.site)

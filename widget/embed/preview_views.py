@@ -6,10 +6,12 @@ from flask_babel import format_number
 from flask_babel import gettext as _
 
 from ..markup import render_comment
+from ..ratelimit import actions_limit
 from .views import ThreadRequest, _render_thread, _wants_json, bp, check_origin
 
 
 @bp.post("/t/<site_key>/preview")
+@actions_limit
 def preview(site_key):
     target = ThreadRequest(site_key)
     check_origin(target.site)
