@@ -347,3 +347,33 @@ def test_edits_share_the_networks_posting_budget(client, site):
     posted = post_new(client, site.key, "first", headers=JSON).json
     assert edit_own(client, site.key, posted, "first, fixed").status_code == 200
     assert edit_own(client, site.key, posted, "first, fixed again").status_code == 429
+
+
+@SQLITE_ONLY
+def test_an_edit_goes_through_the_spam_check_with_the_new_text(checked_client, akismet):
+    site = make_site()
+    posted = post_new(checked_client, site.key, "A kind word", headers=JSON,
+                      email="ann@example.org").json
+    assert posted["status"] == "approved"
+    response = edit_own(checked_client, site.key, posted, "now buy viagra")
+    assert response.status_code == 200 and response.json["status"] == "pending"
+    comment = only_comment()
+    assert comment.status == CommentStatus.SPAM and comment.spam_reason == "spam check"
+    path, sent = akismet.requests[-1]
+    assert path == "/1.1/comment-check"
+    assert sent["comment_content"] == "now buy viagra"
+    assert sent["comment_author_email"] == "ann@example.org"
+
+
+def test_a_banned_commenter_cannot_edit_their_recent_comment(client, site):
+    from widget.models import Ban
+
+    posted = post_new(client, site.key, "Said before the ban", headers=JSON,
+                      email="ann@example.org").json
+    db.session.add(Ban(site_id=site.id, email="ann@example.org", reason="abuse"))
+    db.session.commit()
+    response = edit_own(client, site.key, posted, "Changed after the ban")
+    assert response.status_code == 422
+    assert response.json["errors"]["text"] == [
+        "You cannot comment on this site: an administrator has blocked your comments."]
+    assert only_comment().text == "Said before the ban"

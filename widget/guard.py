@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from .bans import find_ban
@@ -21,6 +22,8 @@ from .privacy import ip_hashes
 from .spam import Submission, check_submission
 from .threads import PostRefused
 from .urls import origin_of
+
+BANNED_MESSAGE = _l("You cannot comment on this site: an administrator has blocked your comments.")
 
 
 @dataclass
@@ -46,8 +49,7 @@ class Verdict:
 def review(config, site, article_url, new, context):
     """Judge a validated comment; raise PostRefused or return a Verdict."""
     if find_ban(site, new.email, ip_hashes(context.ip)) is not None:
-        raise PostRefused(_("You cannot comment on this site: an administrator has "
-                            "blocked your comments."), status=403)
+        raise PostRefused(str(BANNED_MESSAGE), status=403)
     check_links(config, site, new.text)
     if context.honeypot.strip():
         return Verdict("honeypot field filled in")
@@ -68,12 +70,22 @@ def review(config, site, article_url, new, context):
     return Verdict()
 
 
-def review_edit(config, site, text):
-    """Judge an author's edit by the rules of the text: the links limit (PostRefused)
-    and blocked words (a Verdict to hold it), so an edit cannot carry what a new
-    comment may not."""
+def review_edit(config, site, comment, text, article_url, context):
+    """Judge an author's edit by the rules a new comment meets: a ban (PostRefused), the
+    links limit (PostRefused), blocked words and the spam check (a Verdict to hold it),
+    so an edit cannot carry what a new comment may not."""
+    if find_ban(site, comment.email, ip_hashes(context.ip)) is not None:
+        raise PostRefused(str(BANNED_MESSAGE), "text", status=403)
     check_links(config, site, text)
-    return check_words(config, site, [text])
+    verdict = check_words(config, site, [text])
+    if verdict.held:
+        return verdict
+    submission = Submission(
+        author=comment.author, text=text, email=comment.email, website=comment.website,
+        article_url=article_url, site_url=origin_of(article_url),
+        ip=context.ip, user_agent=context.user_agent, referrer=context.referrer,
+    )
+    return Verdict("spam check") if check_submission(submission) else Verdict()
 
 
 def check_links(config, site, text):

@@ -56,7 +56,10 @@ def edit(site_key, comment_id):
     verdict = None
     if form.validate():
         try:
-            verdict = guard.review_edit(current_app.config, target.site, form.text.data)
+            context = guard.PostContext(ip=request.remote_addr, referrer=request.referrer,
+                                        user_agent=request.user_agent.string)
+            verdict = guard.review_edit(current_app.config, target.site, comment,
+                                        form.text.data, target.url, context)
         except PostRefused as refusal:
             form.text.errors = [refusal.message]
     if verdict is None:
