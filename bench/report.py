@@ -302,7 +302,7 @@ def render(results):
         f"gunicorn {settings['workers']} workers, {' '.join(settings.get('worker_options', []))} "
         f"(ours and Isso alike); {settings['versions']}",
         f"- rate limits are OFF for the bench ({settings['bench_settings']})",
-        f"- thread page: `GET /t/KEY?url=…`; Isso: `GET /?uri=…` (every comment, as JSON)",
+        "- thread page: `GET /t/KEY?url=…`; Isso: `GET /?uri=…` (every comment, as JSON)",
         "",
         "## Thread pages",
         "",
