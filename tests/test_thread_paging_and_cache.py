@@ -110,7 +110,7 @@ def test_closing_the_thread_changes_the_page(client, site, seven_conversations):
     assert 'class="comment-reply"' not in response.text
 
 
-def test_the_list_is_rendered_once_per_version(client, site, seven_conversations, count_queries):
+def test_the_page_is_rendered_once_per_version(client, site, seven_conversations, count_queries):
     _, roots, _ = seven_conversations
     client.get(thread_path(site.key))
     with count_queries() as counter:
@@ -140,7 +140,7 @@ def test_the_viewer_own_pending_comment_is_never_served_from_the_cache(client, s
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="Redis tests need WIDGET_TEST_REDIS_URL (see README: Tests)")
-def test_instances_share_rendered_lists_through_redis(database, tmp_path, count_queries):
+def test_instances_share_rendered_pages_through_redis(database, tmp_path, count_queries):
     prefix = "test-" + os.urandom(4).hex()
     config = {**BASE_CONFIG, **database, "REDIS_URL": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix,
               "THREAD_PAGE_SIZE": 3}

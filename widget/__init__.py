@@ -43,7 +43,7 @@ def create_app(test_config=None, instance_path=None):
     ratelimit.init_app(app)  # the limiter, keyed on the client's network
     clients.init_app(app)  # trusted proxies (WIDGET_PROXY_HOPS)
     i18n.init_app(app)
-    pagecache.init_app(app)  # rendered comment lists, by thread version
+    pagecache.init_app(app)  # rendered thread pages, by thread version
     assets.init_app(app)  # hashed static URLs, compression
 
     csrf.exempt(embed.bp)  # its form carries a signed per-form token instead

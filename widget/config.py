@@ -67,7 +67,7 @@ class Defaults:
     # alone has more: it is never split).
     THREAD_PAGE_SIZE = 100
     THREAD_PAGE_COMMENTS = 300
-    # Rendered comment lists: in each process, or in Redis when REDIS_URL is set
+    # Rendered thread pages: in each process, or in Redis when REDIS_URL is set
     # (PAGE_CACHE_TYPE="NullCache" turns the cache off).
     PAGE_CACHE_TYPE = None
     PAGE_CACHE_SECONDS = 600

@@ -1,4 +1,4 @@
-"""Rendered comment lists, cached by thread version (Flask-Caching: in each process, or in
+"""Rendered thread pages, cached by thread version (Flask-Caching: in each process, or in
 Redis when REDIS_URL is set, shared by every instance).
 
 A cache entry is never stale on any instance: its key holds the thread's version, which

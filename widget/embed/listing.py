@@ -1,26 +1,14 @@
 """One page of a thread's comments as HTML: top-level comments in pages, each with all its
-replies under it, and "Load more" for the next page.
+replies under it, and "Load more" for the next page. (The whole thread page is cached by
+thread_cache.py; this renders it when the cache cannot serve it.)"""
 
-Most readers see exactly what every other reader sees, so their page's comment list is
-rendered once per thread version (and every few minutes, as relative times move on) and
-cached (see pagecache.py). A reader with comments of their own in the thread (pending ones, ones
-they may still edit) or with an inline reply form open gets a list rendered for them.
-"""
-
-import time
 from dataclasses import dataclass, field
 
 from flask import current_app, render_template, session
-from flask_babel import get_locale
 from markupsafe import Markup
 
-from .. import editing, pagecache
-from ..assets import code_version
+from .. import editing
 from ..threads import thread_view, walk
-
-# Seconds a cached page may show "3 minutes ago" unchanged: thread.js corrects relative
-# times at once; without scripts they may lag this much.
-RELATIVE_TIME_STEP = 300
 
 
 @dataclass
@@ -33,29 +21,11 @@ class Listing:
     editable: list = field(default_factory=list)  # the viewer's comments still changeable
 
 
-def is_personal(target):
-    """Whether the viewer may see something of their own: held comments, edit rights."""
-    return bool(target.own_ids or session.get("own") or session.get("edit_tokens"))
-
-
 def thread_listing(target, thread, closed_notice, form, reply_to=None, form_errors=()):
     """The listing of the page the request asks for (by ?page=N, or the page holding
-    ?comment=ID), from the cache when nothing in it is the viewer's own."""
+    ?comment=ID), with the viewer's own held comments and edit rights."""
     own_ids = {*session.get("own", []), *target.own_ids}
     edit_tokens = session.get("edit_tokens") or {}
-    personal = is_personal(target) or bool(form_errors) or reply_to is not None
-    key = None
-    if not personal and thread is not None:
-        key = pagecache.cache_key(
-            "list", thread.id, thread.version, closed_notice, target.sort.value, target.page,
-            target.comment_id, sorted(target.carried_args.items()), str(get_locale()),
-            target.site.likes_enabled, code_version(), int(time.time() // RELATIVE_TIME_STEP),
-        )
-        cached = pagecache.get(key)
-        if cached is not None:
-            html, count, page, pages = cached
-            target.page = page
-            return Listing(Markup(html), count, page, pages)
     view = thread_view(thread, own_ids, target.sort)
     bounds = page_bounds(view.roots, current_app.config["THREAD_PAGE_SIZE"],
                          current_app.config["THREAD_PAGE_COMMENTS"])
@@ -70,8 +40,6 @@ def thread_listing(target, thread, closed_notice, form, reply_to=None, form_erro
     form.parent.data = str(reply_to) if reply_to else ""
     html = render_template("embed/_comment_list.html", roots=roots, target=target, form=form,
                            reply_to=reply_to, form_errors=form_errors, closed=closed_notice)
-    if key is not None:
-        pagecache.put(key, (html, view.count, page, pages))
     candidates = [comment for comment in view.comments  # only the viewer's can be editable
                   if str(comment.id) in edit_tokens or comment.id in target.own_ids]
     editable = [comment for comment in candidates

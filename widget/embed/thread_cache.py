@@ -13,7 +13,6 @@ the versions of the page's script, stylesheet and templates, whether mail is set
 the page shows relative times and carries a form token that must not grow too old.
 """
 
-import hashlib
 import json
 import re
 import time
@@ -29,8 +28,10 @@ from ..mail.notifications import mail_enabled
 from ..threads import page_state
 from ..urls import InvalidURL, normalize_url
 from .forms import fresh_form_token
-from .listing import RELATIVE_TIME_STEP
 
+# Seconds a cached page may show "3 minutes ago" unchanged: thread.js corrects relative
+# times at once; without scripts they may lag this much.
+RELATIVE_TIME_STEP = 300
 FORM_TOKEN = re.compile(rb'(name="csrf_token" type="hidden" value=")[^"]*(")')
 TOKEN_SLOT = b"\x00form-token\x00"
 
@@ -62,8 +63,7 @@ def page_key(site_key):
         mail_enabled(),
         int(time.time() // RELATIVE_TIME_STEP),
     ]
-    etag = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return PageKey(etag, f"{site_key} {url}", state)
+    return PageKey(pagecache.cache_key(*parts), f"{site_key} {url}", state)
 
 
 def viewer_has_own():
@@ -96,7 +96,7 @@ def cached_page(key):
 
     A hit needs nothing else: the key covers every input of the page, and the request
     that stored it passed every check (site, origins) with the same inputs."""
-    parts = pagecache.get(pagecache.cache_key("page", key.etag))
+    parts = pagecache.get(key.etag)
     if parts is None:
         return None
     tokens = [fresh_form_token(key.binding).encode() for _ in parts[1:]]
@@ -106,4 +106,4 @@ def cached_page(key):
 def store_page(key, body):
     """Keep the page with its form tokens cut out: a token is never served twice."""
     template = FORM_TOKEN.sub(lambda match: match[1] + TOKEN_SLOT + match[2], body)
-    pagecache.put(pagecache.cache_key("page", key.etag), template.split(TOKEN_SLOT))
+    pagecache.put(key.etag, template.split(TOKEN_SLOT))

@@ -19,7 +19,7 @@ from ..mail.notifications import mail_enabled
 from ..ratelimit import counts_limit
 from ..sites import comment_max_length
 from ..theme import THEMES
-from ..threads import Sort, closed_reason, find_site_and_thread, find_thread
+from ..threads import Sort, closed_reason, find_site_and_thread
 from ..urls import InvalidURL, normalize_url, origin_of
 from .counts import counts_api
 from .forms import CommentForm, EditForm, LikeForm, ThreadActionForm, clean_title
@@ -153,7 +153,7 @@ def thread_page(site_key):
         return with_validators(response, key.etag)
     target = ThreadRequest(site_key)
     reply_to = request.args.get("reply", type=int)
-    response = _render_thread(target, target.form(), reply_to, thread=target.thread)
+    response = _render_thread(target, target.form(), reply_to)
     if shared:
         store_page(key, response.get_data())
     return with_validators(response, key.etag) if key else response
@@ -187,12 +187,9 @@ def _refused(target, form, reply_to, errors, status=422):
     return _render_thread(target, form, reply_to, form_errors), status
 
 
-def _render_thread(target, form, reply_to, form_errors=(), previewed=False, preview_html="",
-                   thread=None):
-    if thread is None:
-        thread = find_thread(target.site, target.url)
-    closed_notice = closed_reason(target.site, thread)
-    listing = thread_listing(target, thread, closed_notice, form, reply_to, form_errors)
+def _render_thread(target, form, reply_to, form_errors=(), previewed=False, preview_html=""):
+    closed_notice = closed_reason(target.site, target.thread)
+    listing = thread_listing(target, target.thread, closed_notice, form, reply_to, form_errors)
     response = current_app.make_response(render_template(
         "embed/thread.html", target=target, listing=listing, form=form,
         reply_to=listing.reply_to, form_errors=form_errors, closed_notice=closed_notice,
