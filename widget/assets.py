@@ -78,32 +78,35 @@ def _cache_versioned_files(response):
 MINIFIERS = {".js": rjsmin.jsmin, ".css": rcssmin.cssmin}
 
 
-def minified(name, source):
-    """The script or stylesheet without comments and spaces, made once per content."""
-    minify = MINIFIERS.get(Path(name).suffix)
-    if minify is None:
-        return source
+def minify(name, source):
+    """The script or stylesheet without comments and spaces (other files as they are)."""
+    minifier = MINIFIERS.get(Path(name).suffix)
+    return minifier(source) if minifier else source
+
+
+def _minified_static(name):
+    """A static script or stylesheet, minified once per version of the file."""
     cache = current_app.extensions.setdefault("widget_minified", {})
-    digest = hashlib.sha256(source.encode()).digest()
-    if cache.get(name, (None,))[0] != digest:
-        cache[name] = (digest, minify(source))
+    version = static_version(name)
+    if cache.get(name, (None,))[0] != version:
+        source = (Path(current_app.static_folder) / name).read_text(encoding="utf-8")
+        cache[name] = (version, minify(name, source).encode("utf-8"))
     return cache[name][1]
 
 
 def _buffer_static_files(response):
     """Static files are small: read them into the response (minified), so that
     Flask-Compress compresses them whole (its streaming path would leave the file to the
-    garbage collector to close). The file is closed when the response is."""
+    garbage collector to close). The file is closed here."""
     if request.endpoint != "static" or not response.direct_passthrough:
         return response
     response.direct_passthrough = False
-    with closing(response.response):  # the file, read and closed here
-        body = b"".join(response.response)
     name = request.view_args["filename"]
-    if response.status_code in (200, 206) and Path(name).suffix in MINIFIERS:
+    minifiable = response.status_code in (200, 206) and Path(name).suffix in MINIFIERS
+    with closing(response.response):
+        body = _minified_static(name) if minifiable else b"".join(response.response)
+    if minifiable:
         # Always the whole minified file: a byte range of the original would not fit it.
-        source = (Path(current_app.static_folder) / name).read_text(encoding="utf-8")
-        body = minified(name, source).encode("utf-8")
         response.status_code = 200
         response.headers.pop("Content-Range", None)
         response.headers.pop("Accept-Ranges", None)

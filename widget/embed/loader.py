@@ -13,7 +13,7 @@ from flask import current_app, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..assets import minified
+from ..assets import minify
 from ..i18n import available_languages, plural_forms
 
 PLACEHOLDER = "/*LOADER_STRINGS*/{}"
@@ -50,7 +50,7 @@ def _script_source(filename):
         # Served as UTF-8 (the Content-Type says so), so the words can stay unescaped.
         strings = json.dumps(script_strings(filename), sort_keys=True, ensure_ascii=False)
         source = path.read_text(encoding="utf-8").replace(PLACEHOLDER, strings, 1)
-        cache[filename] = (version, minified(filename, source))
+        cache[filename] = (version, minify(filename, source))
     return cache[filename][1]
 
 
