@@ -289,7 +289,8 @@ def bump_version(thread_id):
 def bump_versions(thread_ids):
     """The threads changed: their next version (the key of every cached page) and their
     approved comments counted again, in the transaction that changed them."""
-    for start in range(0, len(thread_ids := sorted(set(thread_ids))), 500):
+    thread_ids = sorted(set(thread_ids))
+    for start in range(0, len(thread_ids), 500):
         db.session.execute(
             update(Thread).where(Thread.id.in_(thread_ids[start:start + 500]))
             .values(version=Thread.version + 1, approved_count=_APPROVED_IN_THREAD)
@@ -352,20 +353,22 @@ def page_state(key, normalized_url):
         return connection.execute(_PAGE_STATE, {"key": key, "url": normalized_url}).first()
 
 
-# Built once: on the hot path of every thread page, building a statement costs more
-# than running it.
-_PAGE_STATE = (
-    select(Site.id, Site.comments_open, Site.likes_enabled, Site.default_language,
-           Site.custom_css, Site.allowed_origins, Site.max_comment_length, Site.moderation,
-           Thread.id, Thread.version, Thread.closed)
-    .outerjoin(Thread, (Thread.site_id == Site.id) & (Thread.url == bindparam("url")))
-    .where(Site.key == bindparam("key"))
+def _site_and_its_thread(*columns):
+    """Built once per statement: on the hot path of every thread page, building a statement
+    costs more than running it."""
+    return (
+        select(*columns)
+        .outerjoin(Thread, (Thread.site_id == Site.id) & (Thread.url == bindparam("url")))
+        .where(Site.key == bindparam("key"))
+    )
+
+
+_PAGE_STATE = _site_and_its_thread(
+    Site.id, Site.comments_open, Site.likes_enabled, Site.default_language, Site.custom_css,
+    Site.allowed_origins, Site.max_comment_length, Site.moderation,
+    Thread.id, Thread.version, Thread.closed,
 )
-_SITE_AND_THREAD = (
-    select(Site, Thread)
-    .outerjoin(Thread, (Thread.site_id == Site.id) & (Thread.url == bindparam("url")))
-    .where(Site.key == bindparam("key"))
-)
+_SITE_AND_THREAD = _site_and_its_thread(Site, Thread)
 
 
 def find_site(key):
