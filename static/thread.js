@@ -752,10 +752,13 @@
     var until = notice.querySelector("time[datetime]");
     if (!tokens[id] && until) tokens[id] = { token: "", until: until.getAttribute("datetime") };
   });
-  Object.keys(tokens).forEach(function (id) {
-    var article = document.getElementById("c-" + id);
-    if (article && !article.classList.contains("comment-deleted")) addOwnControls(article, tokens[id]);
-  });
+  function addOwnControlsWithin(comments) {
+    comments.forEach(function (comment) {
+      var entry = tokens[comment.id.slice(2)];
+      if (entry && !comment.classList.contains("comment-deleted")) addOwnControls(comment, entry);
+    });
+  }
+  addOwnControlsWithin(thread.querySelectorAll(".comment"));
 
   thread.addEventListener("widget:posted", function (event) {
     var detail = event.detail;
@@ -770,15 +773,10 @@
   });
 
   thread.addEventListener("widget:comments-added", function (event) {
-    var tokens = ownTokens();
     event.detail.forEach(function (article) {
       markLikes(article);
       relativeTimes(article);
-      [article].concat(Array.prototype.slice.call(article.querySelectorAll(".comment")))
-        .forEach(function (comment) {
-          var entry = tokens[comment.id.slice(2)];
-          if (entry && !comment.classList.contains("comment-deleted")) addOwnControls(comment, entry);
-        });
+      addOwnControlsWithin([article].concat(Array.prototype.slice.call(article.querySelectorAll(".comment"))));
     });
   });
 
