@@ -166,3 +166,14 @@ def live_site(live_app, host_site):
     with live_app.app_context():
         site = create_site("Host", [host_site.origin, live_app.base_url])
         return site.key
+
+
+def sign_in_to_dashboard(page, live_app, email="boss@example.org"):
+    """Sign in as an admin made with tests.admin.conftest.make_admin (any language)."""
+    from tests.admin.conftest import PASSWORD
+
+    page.goto(live_app.base_url + "/admin/login")
+    page.locator("input[type=email]").fill(email)
+    page.locator("input[type=password]").fill(PASSWORD)
+    page.locator("input[type=password]").press("Enter")
+    page.wait_for_url(live_app.base_url + "/admin/")

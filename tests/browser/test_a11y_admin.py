@@ -3,8 +3,9 @@ violation) in light and dark, and in Arabic it is laid out right to left."""
 
 import pytest
 
-from tests.admin.conftest import PASSWORD, make_admin
+from tests.admin.conftest import make_admin
 from tests.browser.axe import axe_problems
+from tests.browser.conftest import sign_in_to_dashboard
 from tests.conftest import make_comment, make_thread
 from widget.extensions import db
 from widget.models import CommentStatus, ModerationMode
@@ -31,14 +32,6 @@ def dashboard(live_app, live_site, host_site):
         return {"site": site.id, "pending": pending.id}
 
 
-def sign_in(page, live_app):
-    page.goto(live_app.base_url + "/admin/login")
-    page.locator("input[type=email]").fill("boss@example.org")
-    page.locator("input[type=password]").fill(PASSWORD)
-    page.locator("input[type=password]").press("Enter")
-    page.wait_for_url(live_app.base_url + "/admin/")
-
-
 def admin_pages(dashboard):
     return ["/admin/", "/admin/comments", "/admin/comments?status=all", "/admin/threads",
             "/admin/sites", f"/admin/sites/{dashboard['site']}", "/admin/sites/new",
@@ -51,7 +44,7 @@ def test_every_dashboard_page_passes_axe(context_for, live_app, dashboard, color
     page = context_for(color_scheme)
     page.goto(live_app.base_url + "/admin/login")
     assert axe_problems(page) == []
-    sign_in(page, live_app)
+    sign_in_to_dashboard(page, live_app)
     problems = {}
     for path in admin_pages(dashboard):
         page.goto(live_app.base_url + path)
@@ -63,7 +56,7 @@ def test_every_dashboard_page_passes_axe(context_for, live_app, dashboard, color
 
 def test_dashboard_in_arabic_is_right_to_left_and_passes_axe(context_for, live_app, dashboard):
     page = context_for("light", locale="ar")  # the browser's Accept-Language
-    sign_in(page, live_app)
+    sign_in_to_dashboard(page, live_app)
     page.goto(live_app.base_url + "/admin/comments")
     html = page.locator("html")
     assert html.get_attribute("lang") == "ar" and html.get_attribute("dir") == "rtl"

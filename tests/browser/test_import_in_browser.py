@@ -7,8 +7,9 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.admin.conftest import PASSWORD, make_admin
+from tests.admin.conftest import make_admin
 from tests.browser.axe import axe_problems
+from tests.browser.conftest import sign_in_to_dashboard
 from tests.conftest import make_site
 from widget.extensions import db
 from widget.models import Comment
@@ -28,18 +29,10 @@ def old_blog(live_app):
         return site.id, site.key
 
 
-def sign_in(page, live_app):
-    page.goto(live_app.base_url + "/admin/login")
-    page.get_by_label("Email").fill("boss@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    page.wait_for_url(live_app.base_url + "/admin/")
-
-
 def test_upload_a_wordpress_export_and_read_the_report(context_for, live_app, old_blog):
     site_id, site_key = old_blog
     page = context_for("light")
-    sign_in(page, live_app)
+    sign_in_to_dashboard(page, live_app)
     page.goto(f"{live_app.base_url}/admin/sites/{site_id}")
     page.get_by_label("Format").select_option(label="WordPress export (WXR)")
     page.get_by_label("File", exact=True).set_input_files(FIXTURES / "wordpress-isso.xml")
@@ -65,7 +58,7 @@ def test_a_file_over_the_limit_is_stopped_before_it_is_sent(context_for, live_ap
     big = tmp_path / "big.xml"
     big.write_bytes(b" " * 150_000)
     page = context_for("light")
-    sign_in(page, live_app)
+    sign_in_to_dashboard(page, live_app)
     page.goto(f"{live_app.base_url}/admin/sites/{site_id}")
     page.get_by_label("Format").select_option("isso")
     file_field = page.get_by_label("File", exact=True)
@@ -89,7 +82,7 @@ def test_without_the_script_the_server_answers_a_readable_413(browser, live_app,
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
-        sign_in(page, live_app)
+        sign_in_to_dashboard(page, live_app)
         page.goto(f"{live_app.base_url}/admin/sites/{site_id}")
         page.get_by_label("File", exact=True).set_input_files(big)
         with page.expect_navigation():
