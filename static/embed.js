@@ -1,6 +1,7 @@
 /* Comment loader: one iframe per div[data-site], sized to its content. No dependencies.
    Snippet options (on the div): data-url, data-title, data-collapsed="true",
-   data-theme="light|dark|auto", data-lang. See the README, "Embedding". */
+   data-theme="light|dark|auto", data-lang; data-sso, data-sso-login, data-sso-logout for
+   the host site's own users. See the README, "Embedding" and "Commenter accounts". */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -36,6 +37,38 @@
     try { return localStorage.getItem(key); } catch (error) { return null; }
   }
 
+  function keep(key, value) {
+    try {
+      if (value) localStorage.setItem(key, value);
+      else localStorage.removeItem(key);
+    } catch (error) { /* kept for this page view only */ }
+  }
+
+  // The signed-in commenter's token (widget/accounts/sessions.py), kept like ownKey.
+  function accountKey(div) { return "widget-account:" + div.dataset.site; }
+
+  // Who the reader is, told to the thread after each load of its frame by postMessage
+  // (never in its URL): the commenter token, and the host site's SSO token for its
+  // logged-in user when the snippet carries data-sso (present but empty: nobody).
+  function tellIdentity(frame) {
+    var div = frame.div;
+    frame.iframe.contentWindow.postMessage({
+      type: "widget:identity",
+      account: frame.account || stored(accountKey(div)) || "",
+      sso: "sso" in div.dataset ? div.dataset.sso : null,
+      hostSignIn: Boolean(div.dataset.ssoLogin)
+    }, base);
+  }
+
+  // Sign in or out on the host site: the top window goes to the snippet's URL, with the
+  // article to come back to.
+  function goToHost(url) {
+    var target = new URL(url, location.href);
+    if (!/^https?:$/.test(target.protocol)) return;
+    target.searchParams.set("return_to", location.href.split("#")[0]);
+    location.href = target.href;
+  }
+
   function threadSrc(div) {
     var query = new URLSearchParams({ url: articleUrl(div), origin: location.origin });
     var options = { title: div.dataset.title || document.title, theme: div.dataset.theme,
@@ -55,8 +88,10 @@
     iframe.allow = "clipboard-write";
     iframe.setAttribute("scrolling", "no");
     iframe.style.cssText = "width:100%;border:0;height:400px;display:block;color-scheme:normal";
+    var frame = { iframe: iframe, div: div };
+    iframe.addEventListener("load", function () { tellIdentity(frame); });
     div.appendChild(iframe);
-    frames.push({ iframe: iframe, div: div });
+    frames.push(frame);
   }
 
   function countsUrl(site, urls) {
@@ -128,6 +163,13 @@
       if (top >= 0 && top <= MAX_HEIGHT) scrollToComment(frame.iframe, top);
     } else if (data.type === "widget:own" && typeof data.token === "string") {
       try { localStorage.setItem(ownKey(frame.div), data.token); } catch (error) { /* kept in the page only */ }
+    } else if (data.type === "widget:account" && typeof data.token === "string") {
+      frame.account = data.token;
+      keep(accountKey(frame.div), data.token);
+    } else if (data.type === "widget:host-sign-in" && frame.div.dataset.ssoLogin) {
+      goToHost(frame.div.dataset.ssoLogin);
+    } else if (data.type === "widget:host-sign-out" && frame.div.dataset.ssoLogout) {
+      goToHost(frame.div.dataset.ssoLogout);
     }
   });
 

@@ -68,7 +68,96 @@
     if (!embedded || event.origin !== parentOrigin || event.source !== window.parent) return;
     var data = event.data;
     if (data && data.type === "widget:show") showComment(Number(data.id));
+    if (data && data.type === "widget:identity") whoAmI(data);
   });
+
+  /* ---- Signed-in commenters (widget/accounts/) ---- */
+
+  // The commenter token: from the loader (the host page's storage) or a sign-in; sent
+  // with every POST of this page, in a field, never in a URL.
+  var accountToken = "";
+
+  function formToken() {
+    var field = document.querySelector("input[name=csrf_token]");
+    return field ? field.value : "";
+  }
+
+  function postFields(url, fields) {
+    var body = new FormData();
+    Object.keys(fields).forEach(function (name) { body.append(name, fields[name]); });
+    return fetch(url, { method: "POST", body: body, headers: { Accept: "application/json" },
+                        credentials: "same-origin" })
+      .then(function (response) {
+        return response.json().then(function (json) { return { ok: response.ok, body: json }; });
+      });
+  }
+
+  function keepAccountToken(token) {
+    accountToken = token || "";
+    thread.querySelectorAll("form[method=post]").forEach(function (form) {
+      var field = form.elements.account_token;
+      if (!field) {
+        field = document.createElement("input");
+        field.type = "hidden";
+        field.name = "account_token";
+        form.appendChild(field);
+      }
+      field.value = accountToken;
+    });
+    thread.dispatchEvent(new CustomEvent("widget:account", { detail: accountToken }));
+    tellParent({ type: "widget:account", token: accountToken });
+  }
+
+  function showViewer(body) {
+    var holder = document.createElement("div");
+    holder.innerHTML = body.html;
+    document.getElementById("account-bar").replaceWith(holder.firstElementChild);
+    thread.querySelectorAll(".comment-identity").forEach(function (box) {
+      var line = document.createElement("p");
+      line.className = "commenting-as";
+      line.dir = "auto";
+      line.textContent = body.commenting_as;
+      box.replaceChildren(line);
+    });
+    thread.querySelectorAll(".comment-form .form-hint").forEach(function (hint) { hint.remove(); });
+    keepAccountToken(body.token);
+    reportHeight();
+  }
+
+  // Ways to sign in that only the loader knows of: the host site's own login page.
+  function offerSignIn(identity) {
+    var choices = thread.querySelector(".sign-in-choices");
+    if (!choices || !identity.hostSignIn || choices.querySelector(".sign-in-host")) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button-secondary sign-in-host";
+    button.textContent = strings.signIn;
+    button.addEventListener("click", function () { tellParent({ type: "widget:host-sign-in" }); });
+    choices.appendChild(button);
+    choices.hidden = false;
+    reportHeight();
+  }
+
+  function whoAmI(identity) {
+    var fields = { csrf_token: formToken() };
+    if (identity.account) fields.account_token = identity.account;
+    if (typeof identity.sso === "string") fields.sso = identity.sso;
+    if (!identity.account && !identity.sso) { offerSignIn(identity); return; }
+    postFields(thread.dataset.accountUrl, fields).then(function (result) {
+      if (result.body.signed_in) { showViewer(result.body); return; }
+      if (identity.account) keepAccountToken("");  // revoked, banned or signed out
+      offerSignIn(identity);
+    }).catch(function () { offerSignIn(identity); });
+  }
+
+  function accountAction(form) {
+    postFields(form.action, Object.fromEntries(new FormData(form))).then(function (result) {
+      if (!result.ok) { announce(result.body.message || strings.networkError); return; }
+      keepAccountToken("");
+      if (result.body.host_sign_out) tellParent({ type: "widget:host-sign-out" });
+      else window.location.reload();
+    }).catch(function () { announce(strings.networkError); });
+  }
 
   // The viewer's own comments, named by a signed token (see widget/embed/own.py): forms
   // send it back with the next post; the loader keeps it in the host page's storage.
@@ -195,6 +284,11 @@
 
   function submit(event) {
     var form = event.target;
+    if (form.classList.contains("account-action")) {
+      event.preventDefault();
+      accountAction(form);
+      return;
+    }
     if (!form.classList.contains("comment-form")) return;
     event.preventDefault();
     var button = form.querySelector("button[type=submit]");
@@ -381,10 +475,16 @@
     return threadPath + path + "?" + query.toString();
   }
 
+  // The signed-in commenter's token (the part above keeps it): their comments are theirs
+  // to change from any browser where they are signed in.
+  var accountToken = "";
+  thread.addEventListener("widget:account", function (event) { accountToken = event.detail; });
+
   function send(url, fields, extraHeaders) {
     var body = new FormData();
     Object.keys(fields || {}).forEach(function (name) { body.append(name, fields[name]); });
     var headers = Object.assign({ Accept: "application/json" }, extraHeaders || {});
+    if (accountToken) headers["X-Widget-Account"] = accountToken;
     return fetch(url, { method: fields ? "POST" : "GET", body: fields ? body : undefined,
                         headers: headers, credentials: "same-origin" })
       .then(function (response) {

@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import (
+    accounts,
     admin,
     assets,
     avatars,
@@ -50,6 +51,7 @@ def create_app(test_config=None, instance_path=None):
     app.register_blueprint(embed.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(admin.bp)
+    accounts.init_app(app)  # commenters who sign in
     avatars.init_app(app)
     mail.init_app(app)
     app.register_blueprint(theme.bp)

@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from .abuse_cli import commenter_cli, site_rules_command
+from .accounts import cli as accounts_cli
 from .admin import admins_cli
 from .extensions import db
 from .i18n import available_languages, supported_language
@@ -127,6 +128,7 @@ def demo_command(origins):
 
 
 sites_cli.add_command(site_rules_command)
+accounts_cli.init_app(sites_cli)  # sso, commenters, moderation
 
 
 def init_app(app):

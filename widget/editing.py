@@ -90,7 +90,8 @@ def edit_comment(site, comment, text, spam_reason=None):
         comment.status = CommentStatus.SPAM
         comment.spam_reason = spam_reason
     elif comment.status == CommentStatus.APPROVED:
-        comment.status = initial_status(site, comment.email, except_comment_id=comment.id)
+        comment.status = initial_status(site, comment.email, except_comment_id=comment.id,
+                                        account_id=comment.account_id)
     comment_edited.send(comment)
     bump_version(comment.thread_id)
     db.session.commit()

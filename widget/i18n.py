@@ -165,6 +165,7 @@ def thread_script_strings():
         "preview": gettext("Preview"),
         "nothingToPreview": gettext("Nothing to preview yet."),
         "moreShown": gettext("More comments are shown below."),
+        "signIn": gettext("Sign in"),
     }
 
 

@@ -40,7 +40,16 @@ def new_site_key():
 class ModerationMode(enum.StrEnum):
     NONE = "none"
     FIRST = "first"  # first-time commenters wait for approval
+    # Only signed-in commenters with Site.trusted_after approved comments skip the queue.
+    TRUSTED = "trusted"
     ALL = "all"
+
+
+class Commenters(enum.StrEnum):
+    """Who may comment on a site."""
+
+    ANYONE = "anyone"
+    SIGNED_IN = "signed_in"
 
 
 class CommentStatus(enum.StrEnum):
@@ -73,6 +82,18 @@ class Site(db.Model):
     # Spam rules of this site, on top of the global WIDGET_BLOCKED_WORDS / WIDGET_MAX_LINKS.
     blocked_words: Mapped[list[str]] = mapped_column(JSON, default=list)
     max_links: Mapped[int | None]  # None: the global default
+    commenters: Mapped[Commenters] = mapped_column(
+        db.Enum(Commenters, native_enum=False, length=16,
+                values_callable=lambda e: [m.value for m in e]),
+        default=Commenters.ANYONE, server_default=Commenters.ANYONE.value,
+    )
+    # ModerationMode.TRUSTED: how many approved comments make a member trusted.
+    trusted_after: Mapped[int] = mapped_column(default=3, server_default="3")
+    # The HS256 key the site signs its visitors' SSO tokens with (accounts/sso.py); the
+    # previous one keeps working for a grace period after a rotation.
+    sso_secret: Mapped[str | None] = mapped_column(String(64))
+    sso_previous_secret: Mapped[str | None] = mapped_column(String(64))
+    sso_rotated_at: Mapped[datetime | None]
 
     threads: Mapped[list["Thread"]] = relationship(back_populates="site")
 
@@ -138,6 +159,11 @@ class Comment(db.Model):
     notify_replies: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Where an imported comment came from ("disqus:123"): a re-run adds nothing twice.
     import_key: Mapped[str | None] = mapped_column(String(100))
+    # Written by a signed-in commenter (accounts/): the account, and how they signed in
+    # ("sso:blog.example.com", "email"), shown beside the name as readable text.
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="SET NULL"), index=True)
+    verified_via: Mapped[str | None] = mapped_column(String(100))
 
     thread: Mapped[Thread] = relationship()
 

@@ -100,7 +100,8 @@ def thread_view(thread, own_comment_ids=(), sort=Sort.OLDEST):
 # faster than as ORM objects, and the page only reads them.
 SHOWN_COLUMNS = (Comment.id, Comment.thread_id, Comment.parent_id, Comment.reply_to_id,
                  Comment.author, Comment.email, Comment.website, Comment.html, Comment.status,
-                 Comment.created_at, Comment.edited_at, Comment.like_count)
+                 Comment.created_at, Comment.edited_at, Comment.like_count,
+                 Comment.account_id, Comment.verified_via)
 
 
 def sort_roots(roots, sort):
@@ -171,6 +172,8 @@ class NewComment:
     notify_replies: bool = False
     submit_key: str | None = None  # one submit, one comment (see find_submitted)
     spam_reason: str | None = None  # set by the guard: store it as spam, held for review
+    account_id: int | None = None  # a signed-in commenter's account (accounts/)
+    verified_via: str | None = None  # how they signed in
 
 
 def find_submitted(submit_key):
@@ -230,11 +233,14 @@ def _insert_comment(site, normalized_url, title, new, max_depth):
         website=new.website or None,
         text=new.text,
         html=render_comment(new.text),
-        status=CommentStatus.SPAM if new.spam_reason else initial_status(site, new.email),
+        status=(CommentStatus.SPAM if new.spam_reason
+                else initial_status(site, new.email, account_id=new.account_id)),
         spam_reason=new.spam_reason,
         ip_hash=new.ip_hash,
         submit_key=new.submit_key,
         notify_replies=bool(new.notify_replies and new.email),
+        account_id=new.account_id,
+        verified_via=new.verified_via,
     )
     db.session.add(comment)
     db.session.flush()
@@ -304,15 +310,22 @@ _APPROVED_IN_THREAD = (
 )
 
 
-def initial_status(site, email, except_comment_id=None):
+def initial_status(site, email, except_comment_id=None, account_id=None):
     """Apply the site's moderation mode to a new (or edited) comment.
 
-    An edited comment does not vouch for itself: under "first" moderation its author is
-    known only through another approved comment, so a first comment approved and then
-    edited to carry links goes back to the queue.
+    An edited comment does not vouch for itself: under "first" and "trusted" moderation
+    its author is known only through other approved comments, so a first comment
+    approved and then edited to carry links goes back to the queue.
     """
     if site.moderation == ModerationMode.ALL:
         return CommentStatus.PENDING
+    if site.moderation == ModerationMode.TRUSTED:
+        if account_id is None:  # only signed-in members can earn trust
+            return CommentStatus.PENDING
+        approved = db.session.scalar(select(func.count()).where(
+            Comment.account_id == account_id, Comment.status == CommentStatus.APPROVED,
+            Comment.id != (except_comment_id or 0)))
+        return CommentStatus.APPROVED if approved >= site.trusted_after else CommentStatus.PENDING
     if site.moderation == ModerationMode.FIRST:
         known = email and db.session.scalar(
             select(

@@ -142,10 +142,15 @@ class CommentForm(FlaskForm):
     token_nonce = None
     token_issued_at = None
 
-    def __init__(self, *args, thread_binding, max_length, **kwargs):
+    def __init__(self, *args, thread_binding, max_length, signed_in=False, **kwargs):
         super().__init__(*args, meta={"csrf_context": thread_binding}, **kwargs)
         self.max_length = max_length
         self.thread_binding = thread_binding
+        self.signed_in = signed_in
+        if signed_in:  # the account says who is writing: what the fields say is ignored
+            for field in (self.name, self.email, self.website):
+                field.validators = [Optional()]
+                field.data = field.data if isinstance(field.data, str) else ""
 
     def validate_text(self, field):
         if len(field.data) > self.max_length:
@@ -155,6 +160,8 @@ class CommentForm(FlaskForm):
             ))
 
     def validate_website(self, field):
+        if self.signed_in:
+            return
         if field.data and not field.data.lower().startswith(("http://", "https://")):
             raise ValidationError(
                 _("Please enter a web address starting with http:// or https://."))
@@ -162,7 +169,7 @@ class CommentForm(FlaskForm):
             raise ValidationError(_("A web address cannot contain spaces."))
 
     def validate_notify(self, field):
-        if field.data and not (self.email.data or "").strip():
+        if field.data and not self.signed_in and not (self.email.data or "").strip():
             raise ValidationError(_("Enter your email address to get replies by email."))
 
     def validate_parent(self, field):

@@ -29,6 +29,8 @@ from ..ratelimit import post_limit, post_thread_limit, retry_after_seconds
 from ..requestid import request_id
 from ..threads import CommentNode, NewComment, PostRefused, find_site, find_submitted, post_comment
 from ..urls import InvalidURL, normalize_url, origin_of
+from ..accounts.commenting import check_commenter
+from ..accounts.sessions import current_viewer
 from .forms import CommentForm, clean_title
 from .own import own_token
 from .views import (
@@ -54,7 +56,8 @@ UNAVAILABLE_MESSAGE = _l("Your comment could not be saved just now: the comment 
 def post(site_key):
     target = ThreadRequest(site_key)
     check_origin(target.site)
-    form = target.form()
+    viewer = current_viewer(target.site)
+    form = target.form(signed_in=viewer is not None)
     reply_to = form.parent_id
     if not form.validate():
         return _refused(target, form, reply_to, form.errors)
@@ -69,6 +72,7 @@ def post(site_key):
         notify_replies=bool(form.notify.data) and mail_enabled(),
     )
     try:
+        check_commenter(target.site, viewer, new)
         comment = find_submitted(new.submit_key)
         if comment is None:
             verdict = guard.review(current_app.config, target.site, target.url, new,

@@ -68,9 +68,9 @@ def page_key(site_key):
 
 def viewer_has_own():
     """Whether the page may hold something of this viewer's own (held comments, edit
-    rights, an open reply form): such a page is made for them, never cached."""
+    rights, an open reply form, a signed-in account): such a page is made for them, never cached."""
     return bool(request.args.get("own") or request.args.get("reply")
-                or session.get("own") or session.get("edit_tokens"))
+                or session.get("own") or session.get("edit_tokens") or session.get("accounts"))
 
 
 def not_modified(etag):

@@ -14,6 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from .. import editing
+from ..accounts.sessions import current_viewer
 from ..i18n import supported_language, use_site_language
 from ..mail.notifications import mail_enabled
 from ..ratelimit import counts_limit
@@ -196,7 +197,7 @@ def _render_thread(target, form, reply_to, form_errors=(), previewed=False, prev
         sorts=list(Sort), like_form=target.like_form() if target.site.likes_enabled else None,
         own_editable=listing.editable, own_until=editing.editable_until,
         mail_enabled=mail_enabled(), previewed=previewed, preview_html=preview_html,
-        closed=closed_notice is not None,
+        closed=closed_notice is not None, viewer=current_viewer(target.site),
     ))
     response.headers["Content-Security-Policy"] = thread_page_policy(target.site)
     return response

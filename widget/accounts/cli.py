@@ -1,0 +1,75 @@
+"""Commands for a site's commenter accounts: `sites sso KEY`, `sites commenters KEY …`."""
+
+import json
+
+import click
+
+from ..extensions import db
+from ..models import Commenters, ModerationMode
+from ..threads import find_site
+from .sso import ROTATION_GRACE, ensure_secret, rotate_secret
+
+
+def _site_or_fail(key):
+    site = find_site(key)
+    if site is None:
+        raise click.BadParameter(f"no site has the key {key!r} (see `sites list`).",
+                                 param_hint="KEY")
+    return site
+
+
+@click.command("sso")
+@click.argument("key")
+@click.option("--rotate", is_flag=True,
+              help="Make a new secret; tokens signed with the old one keep working "
+                   f"for {int(ROTATION_GRACE.total_seconds() // 3600)} hours.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def sso_command(key, rotate, as_json):
+    """Show (made on first use) or rotate the secret a site signs its users' SSO tokens
+    with (HS256): keep it on the site's server, never in a page."""
+    site = _site_or_fail(key)
+    secret = rotate_secret(site) if rotate else ensure_secret(site)
+    if as_json:
+        click.echo(json.dumps({"key": site.key, "secret": secret, "rotated": rotate,
+                               "algorithm": "HS256"}))
+        return
+    if rotate:
+        hours = int(ROTATION_GRACE.total_seconds() // 3600)
+        click.echo(f"New SSO secret for “{site.name}” (the previous one works for "
+                   f"{hours} more hours):")
+    else:
+        click.echo(f"SSO secret of “{site.name}” (sign tokens with HS256):")
+    click.echo(secret)
+
+
+@click.command("commenters")
+@click.argument("key")
+@click.argument("who", type=click.Choice(["anyone", "signed-in"]))
+def commenters_command(key, who):
+    """Who may comment on a site: anyone (the default), or signed-in commenters only."""
+    site = _site_or_fail(key)
+    site.commenters = Commenters.ANYONE if who == "anyone" else Commenters.SIGNED_IN
+    db.session.commit()
+    click.echo(f"On “{site.name}”, {who} may comment.")
+
+
+@click.command("moderation")
+@click.argument("key")
+@click.argument("mode", type=click.Choice([mode.value for mode in ModerationMode]))
+@click.option("--trusted-after", type=click.IntRange(0, 10_000), default=None,
+              help="With 'trusted': approved comments that make a member trusted.")
+def moderation_command(key, mode, trusted_after):
+    """A site's pre-moderation: none, first (first-time commenters wait), trusted
+    (signed-in members with enough approved comments skip the queue), or all."""
+    site = _site_or_fail(key)
+    site.moderation = ModerationMode(mode)
+    if trusted_after is not None:
+        site.trusted_after = trusted_after
+    db.session.commit()
+    extra = f" (after {site.trusted_after} approved comments)" if mode == "trusted" else ""
+    click.echo(f"Moderation of “{site.name}”: {mode}{extra}.")
+
+
+def init_app(sites_cli):
+    for command in (sso_command, commenters_command, moderation_command):
+        sites_cli.add_command(command)
