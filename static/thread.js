@@ -119,7 +119,8 @@
       line.textContent = body.commenting_as;
       box.replaceChildren(line);
     });
-    thread.querySelectorAll(".comment-form .form-hint").forEach(function (hint) { hint.remove(); });
+    thread.querySelectorAll(".comment-form .form-hint, .comment-form .remember-me")
+      .forEach(function (element) { element.remove(); });
     keepAccountToken(body.token);
     reportHeight();
   }
@@ -498,6 +499,7 @@
   var REMEMBERED = ["name", "email", "website"];
 
   function fillRemembered(form) {
+    if (!form.elements.name) return;  // signed in: the account says who is writing
     var me = load("me", null);
     if (!form.querySelector(".remember-me")) addRememberBox(form, !!me || !load("forget", false));
     if (!me) return;
@@ -526,6 +528,7 @@
   }
 
   function rememberFrom(form) {
+    if (!form.elements.name) return;  // posted signed in: nothing typed to remember
     var box = form.querySelector(".remember-me input");
     if (box && !box.checked) { save("me", null); save("forget", true); return; }
     var me = {};
