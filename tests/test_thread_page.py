@@ -39,8 +39,9 @@ def test_nested_replies_and_markup_hooks(client, site):
     assert html.index(f'id="c-{first.id}"') < html.index(f'id="c-{reply.id}"') < html.index(f'id="c-{deep.id}"')
     assert html.count("</article>") == 3
     assert html.count('class="comment-reply"') == 3
-    assert '<time datetime="' in html and 'class="comment-author">Ann<' in html
-    assert '<div class="comment-body"><p>Deep</p></div>' in html
+    assert '<time datetime="' in html and 'class="comment-author" dir="auto">Ann<' in html
+    # User text is isolated: an Arabic comment reads right to left on an English page.
+    assert '<div class="comment-body" dir="auto"><p>Deep</p></div>' in html
 
 
 def test_the_same_article_by_another_link_shows_the_same_thread(client, site):

@@ -105,3 +105,29 @@ def test_an_expired_token_leaves_the_thread_working_for_anyone(
                message="the anonymous comment")
     assert frame.locator("article.comment-verified").count() == 0
     assert errors == []
+
+
+@pytest.mark.parametrize(("color_scheme", "lang"), [("light", "en"), ("dark", "ar")])
+def test_the_signed_in_thread_and_its_account_menu_pass_axe(
+        context_for, live_app, live_site, host_site, color_scheme, lang):
+    from tests.browser.axe import axe_problems
+
+    page = context_for(color_scheme)
+    article = f"{host_site.origin}/article.html"
+    page.goto(f"{live_app.base_url}/t/{live_site}?url={article}&lang={lang}")
+    token = token_for(live_app, live_site, name="Kevin")
+    # First-party here, so the session cookie keeps the sign-in for the reload.
+    answer = page.evaluate("""async token => {
+        const body = new FormData();
+        body.append("csrf_token", document.querySelector("input[name=csrf_token]").value);
+        body.append("sso", token);
+        const response = await fetch(document.querySelector(".thread").dataset.accountUrl,
+            { method: "POST", body, headers: { Accept: "application/json" } });
+        return response.json();
+    }""", token)
+    assert answer["signed_in"] is True
+    page.reload()
+    page.locator(".account-menu summary").click()
+    page.locator(".account-menu-items").wait_for()
+    assert page.locator(".commenting-as").count() == 1
+    assert axe_problems(page) == []
