@@ -32,6 +32,8 @@ from wtforms import (
 from wtforms.csrf.core import CSRF
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
+from ..xmltext import XML_FORBIDDEN_NONCHARACTERS
+
 FORM_TOKEN_SALT = "widget.comment-form"
 PARENT_ID = re.compile(r"[0-9]{1,10}")
 MAX_ID = 2**31 - 1  # PostgreSQL's integer
@@ -42,18 +44,22 @@ KEPT_CONTROLS = set("\n\t")
 
 
 def is_forbidden_character(char):
-    """Control characters, lone surrogates and bidi overrides: never part of a name."""
-    return unicodedata.category(char) in ("Cc", "Cs") or char in BIDI_CONTROLS
+    """Control characters, lone surrogates, U+FFFE/U+FFFF (which XML forbids, so they
+    would break the feeds) and bidi overrides: never part of a name."""
+    return (unicodedata.category(char) in ("Cc", "Cs") or char in BIDI_CONTROLS
+            or char in XML_FORBIDDEN_NONCHARACTERS)
 
 
 def clean_comment_text(text):
-    """Line breaks as \\n; other control characters (NUL, escape codes, …) dropped, as
-    they are invisible, and PostgreSQL refuses NUL in text."""
+    """Line breaks as \\n; other control characters (NUL, escape codes, …) and U+FFFE/
+    U+FFFF dropped, as they are invisible, PostgreSQL refuses NUL in text and XML (the
+    feeds) refuses them all."""
     if not text:
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "".join(char for char in text
-                   if char in KEPT_CONTROLS or unicodedata.category(char) not in ("Cc", "Cs"))
+                   if char in KEPT_CONTROLS or (unicodedata.category(char) not in ("Cc", "Cs")
+                                                and char not in XML_FORBIDDEN_NONCHARACTERS))
 
 
 def clean_title(title, max_length=300):
