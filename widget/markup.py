@@ -27,7 +27,8 @@ NESTING_RULES = ("blockquote", "list")
 # Bare URLs as bleach finds them, with a soft hyphen (an invisible hyphenation hint that
 # copied text often carries) allowed inside a host name.
 _HOST_LABELS = r"([\w-]+\.)+"
-assert _HOST_LABELS in URL_RE.pattern, "bleach's URL pattern changed: review _URL_WITH_SOFT_HYPHENS"
+if _HOST_LABELS not in URL_RE.pattern:  # bleach is pinned; fail loudly if it ever changes
+    raise RuntimeError("bleach's URL pattern changed: review _URL_WITH_SOFT_HYPHENS")
 _URL_WITH_SOFT_HYPHENS = re.compile(URL_RE.pattern.replace(_HOST_LABELS, r"([\w\u00ad-]+\.)+"),
                                     URL_RE.flags)
 SOFT_HYPHEN = "\u00ad"
