@@ -2,12 +2,16 @@
 
 import re
 from urllib.parse import quote, unquote
+from xml.etree import ElementTree
 
 import feedparser
+import pytest
+from sqlalchemy import select
 
-from tests.commenting import thread_path
+from tests.commenting import post_form, thread_path
 from tests.conftest import ARTICLE, make_comment, make_site, make_thread
-from widget.models import CommentStatus
+from widget.extensions import db
+from widget.models import Comment, CommentStatus
 
 
 def thread_feed_path(site, url=ARTICLE):
@@ -77,3 +81,40 @@ def test_feed_refusals(client, site):
     assert client.get("/feed/nope.atom").status_code == 404
     assert client.get(thread_feed_path(site, "https://evil.example/x")).status_code == 404
     assert client.get(f"/feed/{site.key}/thread.atom?url=notaurl").status_code == 400
+
+
+XML_FORBIDDEN = "\ufffe\uffff\x01\x0b\x1f"  # PostgreSQL stores no NUL or surrogate
+
+
+def test_characters_xml_forbids_in_stored_data_do_not_break_the_feeds(client, site):
+    """Data stored before the forms dropped them (or imported) is cleared on output."""
+    site.name = f"Blog{XML_FORBIDDEN}"
+    thread = make_thread(site, title=f"Title{XML_FORBIDDEN}")
+    comment = make_comment(thread, text="ok", author=f"Ann{XML_FORBIDDEN}",
+                           website=f"https://ann.example.com/{XML_FORBIDDEN}")
+    comment.html = f"<p>body{XML_FORBIDDEN}</p>"  # as an old row may hold it
+    db.session.commit()
+    for path in (thread_feed_path(site), f"/feed/{site.key}.atom"):
+        response = client.get(path)
+        ElementTree.fromstring(response.data)  # well-formed XML, or this raises
+        (entry,) = parse(response).entries
+        assert entry.author == "Ann" and entry.content[0].value == "<p>body</p>"
+        assert entry.title == "Ann on Title"
+
+
+def test_posted_text_loses_the_characters_xml_forbids(client, site):
+    response = post_form(client, site, text="A\ufffeB\uffffC", name="Ann")
+    assert response.status_code == 303
+    assert db.session.scalars(select(Comment.text)).one() == "ABC"
+    parse(client.get(thread_feed_path(site)))
+
+
+@pytest.mark.parametrize("field", ["name", "website"])
+def test_a_name_or_website_with_xml_forbidden_characters_is_refused_beside_the_field(
+        client, site, field):
+    values = {"name": "Ann", "website": "https://ann.example.com/"}
+    values[field] += "\uffff"
+    response = post_form(client, site, text="Hello", **values)
+    assert response.status_code == 422
+    assert f'id="{field}-error"' in response.text
+    assert db.session.scalars(select(Comment)).all() == []

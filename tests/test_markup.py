@@ -6,7 +6,7 @@ from urllib.parse import quote
 import pytest
 from html.parser import HTMLParser
 
-from widget.markup import ALLOWED_TAGS, render_comment
+from widget.markup import ALLOWED_TAGS, clean_html, render_comment
 
 from .conftest import form_token
 
@@ -94,6 +94,23 @@ class TagCollector(HTMLParser):
         self.tags.append((tag, attrs))
 
 
+class TextCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def shown_text(html):
+    """The text a browser shows for the HTML, without line breaks."""
+    collector = TextCollector()
+    collector.feed(html)
+    collector.close()
+    return "".join(collector.parts).replace("\n", "").strip()
+
+
 def dangerous_parts(html):
     """Every element, attribute or link target outside the allowlist found in the HTML."""
     collector = TagCollector()
@@ -157,8 +174,69 @@ def test_xss_vectors_through_the_page(client, site):
          '<p>mail <a href="mailto:a@example.org" rel="nofollow ugc noopener noreferrer" target="_blank">me</a></p>'),
         ("see https://ok.example.com/x",
          '<p>see <a href="https://ok.example.com/x" rel="nofollow ugc noopener noreferrer" target="_blank">https://ok.example.com/x</a></p>'),
-        ("[relative](/admin)", "<p>relative</p>"),
+        # a link whose target is refused is no link: the text stays as typed
+        ("[relative](/admin)", "<p>[relative](/admin)</p>"),
     ],
 )
 def test_markdown_subset(source, html):
     assert render_comment(source) == html
+
+
+@pytest.mark.parametrize(("source", "shown"), [
+    ("&amp;copy;", "&copy;"),
+    ("\\&lt;b\\&gt;", "&lt;b&gt;"),
+    ("&amp;amp;lt;", "&amp;lt;"),
+    ("&copy; 2026 &lt;b&gt;", "© 2026 <b>"),
+    ("Tom & Jerry &amp; co", "Tom & Jerry & co"),
+    ("see https://x.example.com/?a=1&b=2 &amp;copy;", "see https://x.example.com/?a=1&b=2 &copy;"),
+])
+def test_a_reader_sees_what_commonmark_shows(source, shown):
+    """Entity text typed literally stays literal: bleach's linkifier must not read it again."""
+    html = render_comment(source)
+    assert shown_text(html) == shown
+    assert clean_html(html) == html
+
+
+def test_cleaning_twice_changes_nothing():
+    once = render_comment("&amp;amp;lt;")
+    assert clean_html(once) == once
+    assert clean_html(clean_html("<p>&amp;amp;lt; &amp;copy;</p>")) == "<p>&amp;amp;lt; &amp;copy;</p>"
+
+
+@pytest.mark.parametrize("source", [
+    "x[0](y)", "[a link](/relative)", "[a](//evil.example/x)", "see [t](javascript:alert(1))",
+    "[a][ref]\n\n[ref]: /elsewhere",
+])
+def test_a_refused_link_keeps_the_text_as_typed(source):
+    html = render_comment(source)
+    assert "<a " not in html
+    assert "".join(shown_text(html).split()) == "".join(source.split())
+
+
+def test_a_soft_hyphen_in_a_bare_url_keeps_the_whole_link():
+    html = render_comment("see https://exam\u00adple.com/long\u00adpath now")
+    assert re.findall(r'href="([^"]+)"', html) == ["https://example.com/long\u00adpath"]
+    assert ">https://exam\u00adple.com/long\u00adpath</a> now" in html
+    assert clean_html(html) == html
+
+
+def deep_list(levels):
+    return "".join("  " * level + f"- word{level}\n" for level in range(levels))
+
+
+def deep_quote(levels):
+    return "\n".join(">" * level + f" word{level}" for level in range(1, levels + 1))
+
+
+@pytest.mark.parametrize("source", [deep_list(9), deep_list(10), deep_list(30), deep_quote(19),
+                                    deep_quote(20), deep_quote(60), "> " * 500 + "word",
+                                    "1. " * 40 + "word", "- > " * 30 + "word"])
+def test_deep_nesting_keeps_every_word(source):
+    words = re.findall(r"word\d*", source)
+    assert re.findall(r"word\d*", shown_text(render_comment(source))) == words
+
+
+def test_nesting_deeper_than_the_limit_is_flattened_into_text():
+    html = render_comment(deep_quote(25))
+    assert 10 <= html.count("<blockquote>") < 25
+    assert "&gt;&gt;&gt; word21" in html  # the markers beyond the limit stay as typed

@@ -246,3 +246,49 @@ def test_text_survives_exactly(client, site, text):
         assert "    four leading spaces\n\ttab" in page
     else:
         assert text in comment.html and text in page
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("http://localhost:8000/", "http://localhost:8000/"),
+    ("https://example.com./", "https://example.com./"),
+    ("http://0x7f.1/", "http://0x7f.1/"),
+    ("http://2130706433/", "http://2130706433/"),
+    ("http://[::1]:8080/x", "http://[::1]:8080/x"),
+    ("HTTPS://Bücher.example/über?q=1#top", "HTTPS://Bücher.example/über?q=1#top"),
+    ("https://user@example.com/", "https://example.com/"),
+    ("https://user:secret@example.com:8443/a?b", "https://example.com:8443/a?b"),
+])
+def test_every_web_address_a_browser_opens_is_accepted(client, site, typed, stored):
+    response = client.post(page_url(site), data=fields(client, site, website=typed))
+    assert response.status_code == 303, response.text
+    assert db.session.scalars(select(Comment.website)).one() == stored
+
+
+def test_the_form_says_that_credentials_are_not_kept(client, site):
+    page = client.get(page_url(site)).text
+    assert 'aria-describedby="website-hint"' in page
+    assert "A user name or password in the address is not kept." in page
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("ftp://files.example.org", "starting with http:// or https://"),
+    ("javascript:alert(1)//https://x.org", "starting with http:// or https://"),
+    ("ftp://exa mple.org", "starting with http:// or https://"),  # two faults, one message
+    ("https://exa mple.org", "cannot contain spaces"),
+    ("http://256.1.1.1/", "no valid host name or port"),
+    ("http://example.com:99999/", "no valid host name or port"),
+    ("http://[::1/", "no valid host name or port"),
+    ("https://user@/", "no valid host name or port"),
+    ("https://ex<ample>.org/", "no valid host name or port"),
+    ("https://x.org/" + "a" * 500, "500 characters"),
+    ("ftp://x.org/ " + "a" * 500, "500 characters"),  # three faults, one message
+])
+def test_a_refused_web_address_gets_one_message_beside_the_field(client, site, typed, message):
+    response = client.post(page_url(site), data=fields(client, site, website=typed),
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 422
+    (error,) = response.get_json()["errors"]["website"]
+    assert message in error
+    page = client.post(page_url(site), data=fields(client, site, website=typed)).text
+    assert page.count('class="field-error" id="website-error"') == 1
+    assert comment_count() == 0

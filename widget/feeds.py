@@ -10,6 +10,7 @@ from .models import Comment, CommentStatus, Thread
 from .sites import public_url
 from .threads import find_site, find_thread
 from .urls import InvalidURL, normalize_url, origin_of
+from .xmltext import xml_safe
 
 bp = Blueprint("feeds", __name__)
 
@@ -63,8 +64,11 @@ def _feed(comments, since, **context):
     updated = max([comment.edited_at or comment.created_at for comment in comments],
                   default=since)
     self_url = public_url() + url_for(request.endpoint, **request.view_args, **request.args)
-    response = make_response(render_template("feeds/atom.xml", comments=comments,
-                                             updated=updated, self_url=self_url, **context))
+    # Stored and imported text may hold characters XML forbids: one would break the
+    # feed for every subscriber, so the whole document is cleared of them.
+    document = render_template("feeds/atom.xml", comments=comments, updated=updated,
+                               self_url=self_url, **context)
+    response = make_response(xml_safe(document))
     response.mimetype = "application/atom+xml"
     response.headers["Cache-Control"] = f"public, max-age={FEED_MAX_AGE}"
     return response

@@ -4,7 +4,7 @@ import re
 from functools import lru_cache, partial
 
 import bleach
-from bleach.linkifier import LinkifyFilter
+from bleach.linkifier import URL_RE, LinkifyFilter
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -18,12 +18,55 @@ _OLD_EMPHASIS = re.compile(r"<(/?)(b|i)(?=[\s>/])", re.IGNORECASE)
 _BLOCK_TAG = re.compile(r"<(p|pre|blockquote|ul|ol)[\s>]")
 _BLANK_LINE = re.compile(r"\n\s*\n")
 
-# HTML off (as the js-default preset); headings, images, tables and rules are not
-# part of a comment, so they stay literal text.
-_markdown = (
-    MarkdownIt("commonmark", {"html": False, "breaks": True})
-    .disable(["heading", "lheading", "image", "hr", "html_block", "html_inline"])
-)
+# markdown-it stops parsing (and drops the rest of the text) at this many open elements;
+# a list level takes two (<ul><li>), a quote one. Quotes and lists start no deeper than
+# NESTING_LIMIT, so the paragraph inside the deepest one still fits under the limit.
+MAX_NESTING = 20
+NESTING_LIMIT = MAX_NESTING - 2
+NESTING_RULES = ("blockquote", "list")
+# Bare URLs as bleach finds them, with a soft hyphen (an invisible hyphenation hint that
+# copied text often carries) allowed inside a host name.
+_HOST_LABELS = r"([\w-]+\.)+"
+if _HOST_LABELS not in URL_RE.pattern:  # bleach is pinned; fail loudly if it ever changes
+    raise RuntimeError("bleach's URL pattern changed: review _URL_WITH_SOFT_HYPHENS")
+_URL_WITH_SOFT_HYPHENS = re.compile(URL_RE.pattern.replace(_HOST_LABELS, r"([\w\u00ad-]+\.)+"),
+                                    URL_RE.flags)
+SOFT_HYPHEN = "\u00ad"
+
+
+class _CommentMarkdown(MarkdownIt):
+    """A link whose target would be dropped is not a link at all: its text stays as typed."""
+
+    def validateLink(self, url):
+        return url.lower().startswith(ABSOLUTE_LINK_PREFIXES)
+
+
+def _flat_beyond_limit(rule):
+    """A quote or list opened deeper than NESTING_LIMIT is not opened: its lines stay
+    text (markers included) in the enclosing block, instead of being silently dropped."""
+
+    def nesting_rule(state, start_line, end_line, silent):
+        if state.level >= NESTING_LIMIT:
+            return False
+        return rule(state, start_line, end_line, silent)
+
+    return nesting_rule
+
+
+def _build_markdown():
+    # HTML off (as the js-default preset); headings, images, tables and rules are not
+    # part of a comment, so they stay literal text.
+    markdown = (
+        _CommentMarkdown("commonmark", {"html": False, "breaks": True, "maxNesting": MAX_NESTING})
+        .disable(["heading", "lheading", "image", "hr", "html_block", "html_inline"])
+    )
+    for rule in markdown.block.ruler.__rules__:
+        if rule.name in NESTING_RULES:
+            markdown.block.ruler.at(rule.name, _flat_beyond_limit(rule.fn), {"alt": list(rule.alt)})
+    return markdown
+
+
+_markdown = _build_markdown()
 
 
 def _external_link(attrs, new=False):
@@ -35,9 +78,33 @@ def _external_link(attrs, new=False):
     href = attrs.get((None, "href"), "")
     if not href.lower().startswith(ABSOLUTE_LINK_PREFIXES):
         return None
+    if new and SOFT_HYPHEN in href:
+        attrs[(None, "href")] = _without_soft_hyphens_in_host(href)
     attrs[(None, "rel")] = LINK_REL
     attrs[(None, "target")] = "_blank"
     return attrs
+
+
+def _without_soft_hyphens_in_host(href):
+    """A browser maps a soft hyphen in a host name to nothing (IDNA); so does the link."""
+    scheme, _, rest = href.partition("://")
+    host_end = min((rest.find(char) for char in "/?#" if char in rest), default=len(rest))
+    return f"{scheme}://{rest[:host_end].replace(SOFT_HYPHEN, '')}{rest[host_end:]}"
+
+
+class _LiteralTextLinkifyFilter(LinkifyFilter):
+    """Bleach's linkifier, reading text as the text it is.
+
+    The sanitizer before it has already turned every character reference in the text
+    into either an Entity token or the character itself ("&amp;" → "&"), so an "&" left
+    in a Characters token is a literal ampersand. Bleach's own extract_entities reads
+    such text as HTML once more, which turned a typed "&amp;copy;" into "©" and made
+    cleaning not idempotent ("&amp;amp;lt;" → "&amp;lt;" → "&lt;"). Here it is left as
+    text, and the serializer escapes it.
+    """
+
+    def extract_entities(self, token):
+        yield token
 
 
 _cleaner = bleach.Cleaner(
@@ -46,7 +113,8 @@ _cleaner = bleach.Cleaner(
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_external_link], skip_tags={"pre", "code"})],
+    filters=[partial(_LiteralTextLinkifyFilter, callbacks=[_external_link],
+                     skip_tags={"pre", "code"}, url_re=_URL_WITH_SOFT_HYPHENS)],
 )
 
 

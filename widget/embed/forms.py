@@ -30,7 +30,10 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.csrf.core import CSRF
-from wtforms.validators import URL, DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
+
+from ..websites import website_problem, without_credentials
+from ..xmltext import XML_FORBIDDEN_NONCHARACTERS
 
 FORM_TOKEN_SALT = "widget.comment-form"
 PARENT_ID = re.compile(r"[0-9]{1,10}")
@@ -42,18 +45,22 @@ KEPT_CONTROLS = set("\n\t")
 
 
 def is_forbidden_character(char):
-    """Control characters, lone surrogates and bidi overrides: never part of a name."""
-    return unicodedata.category(char) in ("Cc", "Cs") or char in BIDI_CONTROLS
+    """Control characters, lone surrogates, U+FFFE/U+FFFF (which XML forbids, so they
+    would break the feeds) and bidi overrides: never part of a name."""
+    return (unicodedata.category(char) in ("Cc", "Cs") or char in BIDI_CONTROLS
+            or char in XML_FORBIDDEN_NONCHARACTERS)
 
 
 def clean_comment_text(text):
-    """Line breaks as \\n; other control characters (NUL, escape codes, …) dropped, as
-    they are invisible, and PostgreSQL refuses NUL in text."""
+    """Line breaks as \\n; other control characters (NUL, escape codes, …) and U+FFFE/
+    U+FFFF dropped, as they are invisible, PostgreSQL refuses NUL in text and XML (the
+    feeds) refuses them all."""
     if not text:
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "".join(char for char in text
-                   if char in KEPT_CONTROLS or unicodedata.category(char) not in ("Cc", "Cs"))
+                   if char in KEPT_CONTROLS or (unicodedata.category(char) not in ("Cc", "Cs")
+                                                and char not in XML_FORBIDDEN_NONCHARACTERS))
 
 
 def clean_title(title, max_length=300):
@@ -69,6 +76,26 @@ def strip_whitespace(value):
 def no_control_characters(form, field):
     if field.data and any(is_forbidden_character(char) for char in field.data):
         raise ValidationError(_("Please remove the control characters from this field."))
+
+
+def valid_website(form, field):
+    problem = website_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
+
+
+def one_message(*validators):
+    """Run the validators in order and stop at the first that fails, so that a field
+    shows one message, not one per check its value fails."""
+
+    def first_failure(form, field):
+        for validator in validators:
+            try:
+                validator(form, field)
+            except ValidationError as error:
+                raise StopValidation(str(error)) from None
+
+    return first_failure
 
 
 def _serializer():
@@ -126,10 +153,10 @@ class CommentForm(FlaskForm):
         validators=[Optional(), Length(max=254), Email(_l("Please enter a valid email address."))],
     )
     website = URLField(
-        _l("Website (optional)"), filters=[strip_whitespace],
-        validators=[Optional(), Length(max=500), no_control_characters,
-                    URL(message=_l(
-                        "Please enter a web address starting with http:// or https://."))],
+        _l("Website (optional)"), filters=[strip_whitespace, without_credentials],
+        description=_l("A user name or password in the address is not kept."),
+        validators=[Optional(), one_message(Length(max=500), no_control_characters,
+                                            valid_website)],
     )
     text = TextAreaField(_l("Comment"), filters=[clean_comment_text],
                          validators=[DataRequired(_l("Please write a comment."))])
@@ -158,15 +185,6 @@ class CommentForm(FlaskForm):
                 "Your comment is %(length)s characters long; the limit is %(limit)s.",
                 length=format_number(len(field.data)), limit=format_number(self.max_length),
             ))
-
-    def validate_website(self, field):
-        if self.signed_in:
-            return
-        if field.data and not field.data.lower().startswith(("http://", "https://")):
-            raise ValidationError(
-                _("Please enter a web address starting with http:// or https://."))
-        if field.data and any(char.isspace() for char in field.data):
-            raise ValidationError(_("A web address cannot contain spaces."))
 
     def validate_notify(self, field):
         if field.data and not self.signed_in and not (self.email.data or "").strip():
