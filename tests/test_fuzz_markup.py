@@ -12,7 +12,7 @@ import feedparser
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from widget.embed.forms import clean_comment_text
+from widget.embed.forms import clean_comment_text, is_forbidden_character
 from widget.extensions import db
 from widget.markup import clean_html, render_comment
 
@@ -37,7 +37,9 @@ markdown = st.one_of(
     st.lists(pieces, max_size=25).map("".join),
     st.lists(st.one_of(pieces, st.text(storable, max_size=8)), max_size=15).map("".join),
 ).map(clean_comment_text)
-names = st.one_of(st.just("Ann"), st.text(storable, min_size=1, max_size=30))
+# Names as the form takes them: trimmed, not empty, no control characters.
+names = st.one_of(st.just("Ann"), st.text(storable, min_size=1, max_size=30).map(str.strip).filter(
+    lambda name: name and not any(is_forbidden_character(char) for char in name)))
 
 
 @FUZZ
