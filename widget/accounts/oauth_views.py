@@ -111,9 +111,9 @@ def start(provider_name):
 
 
 def _return_url(target):
-    """Where the top window goes after signing in without scripts: the thread page when it
-    was opened on its own, else the article (on one of the site's origins, which
-    ThreadRequest checked: never anywhere else)."""
+    """Where the top window goes after signing in without scripts: the article (on one of
+    the site's origins, which ThreadRequest checked: never anywhere else), or with
+    `return=thread` this service's own thread page."""
     if request.args.get("return") == "thread":
         return target.page_url()
     return target.article_url
