@@ -160,6 +160,90 @@
     }).catch(function () { announce(strings.networkError); });
   }
 
+  /* ---- Sign in with a provider (widget/accounts/oauth_views.py) ---- */
+
+  // The provider's pages run in a popup on our origin, first-party there, so its cookie
+  // keeps the sign-in's state; the popup hands the result back by postMessage to this
+  // origin only, and the thread shows the viewer without reloading the article.
+  var signInWindow = null;
+
+  function popupBlocked(holder) {
+    var note = holder.querySelector(".sign-in-blocked");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "sign-in-blocked form-error";
+      note.setAttribute("role", "alert");
+      holder.appendChild(note);
+    }
+    note.textContent = holder.dataset.popupBlocked;
+    reportHeight();
+  }
+
+  function openSignInWindow(url, holder) {
+    signInWindow = window.open(url, "widget-sign-in", "popup,width=520,height=700");
+    if (!signInWindow) popupBlocked(holder);
+    return signInWindow;
+  }
+
+  function popupUrl(href) {
+    var url = new URL(href, window.location.href);
+    url.searchParams.set("mode", "popup");
+    url.searchParams.delete("return");
+    return url.href;
+  }
+
+  function addProvider(button) {
+    // Opened at once (a window opened after the request would count as a pop-up the
+    // reader did not ask for), then sent to the start URL the request returns.
+    var popup = openSignInWindow("about:blank", button.closest(".account-identities"));
+    if (!popup) return;
+    postFields(button.dataset.linkUrl, { csrf_token: formToken(), account_token: accountToken })
+      .then(function (result) {
+        if (!result.ok) { popup.close(); announce(result.body.message || strings.failed); return; }
+        popup.location.href = result.body.start_url;
+      }).catch(function () { popup.close(); announce(strings.serverUnreachable); });
+  }
+
+  thread.addEventListener("click", function (event) {
+    var link = event.target.closest("a.sign-in-provider");
+    if (link) {
+      event.preventDefault();
+      openSignInWindow(popupUrl(link.href), link.closest(".sign-in-providers"));
+      return;
+    }
+    var add = event.target.closest("button.account-identity-add");
+    if (add) addProvider(add);
+  });
+
+  thread.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-identity-remove")) return;
+    event.preventDefault();
+    postFields(form.action, Object.fromEntries(new FormData(form))).then(function (result) {
+      if (!result.ok) { announce(result.body.message || strings.failed); return; }
+      showViewer(result.body);
+    }).catch(function () { announce(strings.serverUnreachable); });
+  });
+
+  // Adding a provider needs scripts: its buttons show once a viewer is shown.
+  thread.addEventListener("widget:account", function () {
+    thread.querySelectorAll("button.account-identity-add").forEach(function (button) {
+      button.hidden = false;
+    });
+  });
+
+  window.addEventListener("message", function (event) {
+    if (event.origin !== window.location.origin || !signInWindow
+        || event.source !== signInWindow) return;
+    var data = event.data;
+    if (!data || data.type !== "widget:oauth") return;
+    signInWindow = null;
+    var token = data.kind === "signed-in" ? data.token : accountToken;
+    postFields(thread.dataset.accountUrl, { csrf_token: formToken(), account_token: token })
+      .then(function (result) { if (result.body.signed_in) showViewer(result.body); })
+      .catch(function () { announce(strings.serverUnreachable); });
+  });
+
   // The viewer's own comments, named by a signed token (see widget/embed/own.py): forms
   // send it back with the next post; the loader keeps it in the host page's storage.
   function keepOwnToken(token) {

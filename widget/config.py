@@ -97,6 +97,11 @@ class Defaults:
     AKISMET_URL = "https://rest.akismet.com"
     AKISMET_TIMEOUT = 3.0
 
+    # Sign in with GitHub, Google, GitLab or any OpenID Connect provider: a JSON object,
+    # name -> settings (accounts/providers.py; README "Sign in with GitHub, Google…").
+    LOGIN_PROVIDERS = {}
+    LOGIN_PROVIDER_TIMEOUT = 10  # seconds for each request to a provider
+
     # IPs are kept as hashes salted with a random salt replaced every this many days;
     # older salts are deleted, so older hashes can no longer be linked to an address.
     IP_SALT_DAYS = 7

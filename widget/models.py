@@ -94,6 +94,9 @@ class Site(db.Model):
     sso_secret: Mapped[str | None] = mapped_column(String(64))
     sso_previous_secret: Mapped[str | None] = mapped_column(String(64))
     sso_rotated_at: Mapped[datetime | None]
+    # The sign-in providers its threads offer, by their names in WIDGET_LOGIN_PROVIDERS
+    # (accounts/providers.py), in the order shown.
+    login_providers: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     threads: Mapped[list["Thread"]] = relationship(back_populates="site")
 

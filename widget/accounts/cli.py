@@ -1,12 +1,15 @@
-"""Commands for a site's commenter accounts: `sites sso KEY`, `sites commenters KEY …`."""
+"""Commands for a site's commenter accounts: `sites sso KEY`, `sites commenters KEY …`,
+`sites providers KEY NAME…`."""
 
 import json
 
 import click
+from sqlalchemy import update
 
 from ..extensions import db
-from ..models import Commenters, ModerationMode
+from ..models import Commenters, ModerationMode, Thread
 from ..threads import find_site
+from .providers import configured_providers
 from .sso import ROTATION_GRACE, ensure_secret, rotate_secret
 
 
@@ -70,6 +73,33 @@ def moderation_command(key, mode, trusted_after):
     click.echo(f"Moderation of “{site.name}”: {mode}{extra}.")
 
 
+@click.command("providers")
+@click.argument("key")
+@click.argument("names", nargs=-1)
+@click.option("--none", "offer_none", is_flag=True, help="Offer no provider.")
+def providers_command(key, names, offer_none):
+    """Which sign-in providers (names from WIDGET_LOGIN_PROVIDERS) a site's threads offer,
+    in this order; without names, show the site's choice and what is configured."""
+    site = _site_or_fail(key)
+    configured = configured_providers()
+    if not names and not offer_none:
+        chosen = ", ".join(site.login_providers) or "none"
+        click.echo(f"“{site.name}” offers: {chosen}. Configured: "
+                   f"{', '.join(configured) or 'none (set WIDGET_LOGIN_PROVIDERS)'}.")
+        return
+    unknown = [name for name in names if name not in configured]
+    if unknown:
+        raise click.BadParameter(
+            f"{', '.join(unknown)} not in WIDGET_LOGIN_PROVIDERS (configured: "
+            f"{', '.join(configured) or 'none'}).", param_hint="NAMES")
+    site.login_providers = list(dict.fromkeys(names))
+    # The site's thread pages show other buttons now: no cached copy may serve the old.
+    db.session.execute(update(Thread).where(Thread.site_id == site.id)
+                       .values(version=Thread.version + 1))
+    db.session.commit()
+    click.echo(f"“{site.name}” offers: {', '.join(site.login_providers) or 'none'}.")
+
+
 def init_app(sites_cli):
-    for command in (sso_command, commenters_command, moderation_command):
+    for command in (sso_command, commenters_command, moderation_command, providers_command):
         sites_cli.add_command(command)

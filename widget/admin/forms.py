@@ -23,7 +23,9 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..accounts.providers import configured_providers
 from ..css_sanitizer import sanitize_css
 from ..i18n import available_languages, language_name
 from ..models import CommentStatus, ModerationMode
@@ -98,8 +100,17 @@ class SiteForm(FlaskForm):
                        "unsafe (@import, scripts in url(), expression()) is removed."),
     )
 
+    login_providers = SelectMultipleField(
+        _l("Sign-in providers"), option_widget=CheckboxInput(), widget=ListWidget(),
+        description=_l("Readers may sign in with these (set up in WIDGET_LOGIN_PROVIDERS); "
+                       "their comments show as verified."),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.login_providers.choices = [
+            SelectChoice(provider.name, provider.title)
+            for provider in configured_providers().values()]
         self.default_language.choices = [SelectChoice("", _("Each reader's browser"))] + [
             SelectChoice(code, language_name(code)) for code in available_languages()]
         self.max_comment_length.description = _(

@@ -13,7 +13,7 @@ from .blueprint import bp
 from .forms import ImportForm, SiteForm
 
 SETTINGS = ("name", "allowed_origins", "moderation", "comments_open", "likes_enabled",
-            "max_comment_length", "default_language", "custom_css")
+            "max_comment_length", "default_language", "custom_css", "login_providers")
 
 
 @bp.get("/sites")
@@ -74,6 +74,7 @@ def settings_form(site, posted=True):
         "max_comment_length": site.max_comment_length,
         "default_language": site.default_language or "",
         "custom_css": site.custom_css,
+        "login_providers": list(site.login_providers or []),
     })
 
 
@@ -101,6 +102,8 @@ def _apply(form, site):
     site.max_comment_length = form.max_comment_length.data
     site.default_language = form.default_language.data or None
     site.custom_css = form.sanitized_css.css
+    # Only configured providers can be ticked: one since removed from the setting goes.
+    site.login_providers = list(form.login_providers.data or [])
     if form.sanitized_css.removed:
         flash(_("Removed from the custom CSS: %(parts)s.",
                 parts="; ".join(form.sanitized_css.removed)), "error")
