@@ -419,3 +419,10 @@ def test_who_am_i_keeps_an_email_session(client, site, smtp_server):  # noqa: F8
     assert answer["signed_in"] is True and answer["via"] == "email verified"
     # An invalid host token ends only sessions that came from the host.
     assert who_am_i(fresh, site, account_token=token, sso="").json["signed_in"] is True
+
+
+def test_the_screens_speak_the_readers_language(client, site):
+    assert "Mit E-Mail anmelden" in client.get(thread_url(site) + "&lang=de").text
+    response = client.post(thread_url(site, "/account/email") + "&lang=ar", headers=JSON, data={
+        "csrf_token": page_token(client, site), "email": "ann@example.com", "name": "\u200b"})
+    assert response.json["errors"]["name"] == ["يُرجى إدخال اسم يمكن قراءته."]

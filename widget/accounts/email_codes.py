@@ -186,8 +186,7 @@ def check_code(site, email, code):
     db.session.commit()
     if newest.attempts >= _config("SIGN_IN_CODE_ATTEMPTS"):
         raise CodeRefused(_wait_message(newest, now), "code")
-    return_message = _("This code is not right. Please check the email and try again.")
-    raise CodeRefused(return_message, "code")
+    raise CodeRefused(_("This code is not right. Please check the email and try again."), "code")
 
 
 def redeem(site, row, new_name=None, replaced_token=None):

@@ -7,7 +7,7 @@ a first-party page on our origin, which signs in where the browser shares that s
 (the session cookie).
 """
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 
 from ..clients import client_network
@@ -109,8 +109,9 @@ def ask_code(site_key):
         return _answer(target, fragment, form, refused.message,
                        {refused.field or "form": [refused.message]}, 429)
     code_form = EnterCodeForm(formdata=None, thread_binding=target.binding, email=email)
+    minutes = int(current_app.config["SIGN_IN_CODE_LIFETIME"]) // 60
     message = _("A code is on its way to %(email)s. It may take a few minutes; it works for "
-                "15 minutes.", email=email)
+                "%(minutes)s minutes.", email=email, minutes=minutes)
     return _answer(target, "embed/_sign_in_code.html", code_form, message, {}, 200)
 
 
