@@ -426,3 +426,11 @@ def test_the_screens_speak_the_readers_language(client, site):
     response = client.post(thread_url(site, "/account/email") + "&lang=ar", headers=JSON, data={
         "csrf_token": page_token(client, site), "email": "ann@example.com", "name": "\u200b"})
     assert response.json["errors"]["name"] == ["يُرجى إدخال اسم يمكن قراءته."]
+
+
+def test_a_code_form_without_its_address_says_so(client, site):
+    response = client.post(thread_url(site, "/account/email/code"), headers=JSON,
+                           data={"csrf_token": page_token(client, site), "code": "123456"})
+    assert response.status_code == 422
+    assert response.json["errors"] == {"form": ["This field is required."]}
+    assert 'role="alert"' in response.json["html"]

@@ -67,9 +67,12 @@ def _thread():
 
 
 def _form_errors(form):
-    """WTForms' errors, the form token's under "form" (it has no field to stand beside)."""
-    errors = {("form" if name == "csrf_token" else name): [str(text) for text in texts]
-              for name, texts in form.errors.items()}
+    """WTForms' errors; those of hidden fields (the form token, the address the code
+    form carries) under "form", as they have no field to stand beside."""
+    errors = {}
+    for name, texts in form.errors.items():
+        hidden = name == "csrf_token" or form[name].type == "HiddenField"
+        errors.setdefault("form" if hidden else name, []).extend(str(text) for text in texts)
     return errors
 
 
