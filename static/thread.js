@@ -255,6 +255,54 @@
     tellParent({ type: "widget:own", token: token });
   }
 
+  /* ---- Sign in with email (widget/accounts/email_views.py) ---- */
+
+  // Each step answers with the form to show next (the code form once a code is on its
+  // way, or the same form with errors beside its fields); the right code answers like
+  // whoAmI, with the commenter token that showViewer hands to the loader.
+  function showEmailSignInProblem(form, message) {
+    var alert = form.querySelector(".form-error") || document.createElement("div");
+    alert.className = "form-error";
+    alert.setAttribute("role", "alert");
+    alert.textContent = message;
+    form.querySelector("h2").insertAdjacentElement("afterend", alert);
+    reportHeight();
+  }
+
+  function emailSignIn(form) {
+    var button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    postFields(form.action, Object.fromEntries(new FormData(form))).then(function (result) {
+      if (result.body.signed_in) {
+        showViewer(result.body);
+        announce(result.body.commenting_as);
+        return;
+      }
+      if (!result.body.html) {
+        button.disabled = false;
+        showEmailSignInProblem(form, result.body.message || strings.networkError);
+        return;
+      }
+      var holder = document.createElement("div");
+      holder.innerHTML = result.body.html;
+      var next = holder.querySelector("form");
+      form.replaceWith(next);
+      var field = next.querySelector("[aria-invalid=true]") || next.querySelector("input:not([type=hidden])");
+      if (field) field.focus();
+      announce(result.body.message);
+      reportHeight();
+    }).catch(function () {
+      button.disabled = false;
+      showEmailSignInProblem(form, strings.networkError);
+    });
+  }
+
+  thread.addEventListener("submit", function (event) {
+    if (!event.target.classList.contains("sign-in-email-form")) return;
+    event.preventDefault();
+    emailSignIn(event.target);
+  });
+
   /* ---- Posting inline ---- */
 
   function showErrors(form, body) {

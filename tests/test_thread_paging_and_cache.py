@@ -90,6 +90,9 @@ def test_an_unchanged_thread_is_revalidated_without_rendering(client, site, seve
         again = client.get(thread_path(site.key), headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
     assert counter.count == 1, counter.statements  # the site and the thread version, together
+    # Browsers merge a 304's headers into their copy: it must stay framable by the site.
+    assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in again.headers
     # Another language, sort or page is another page.
     for other in ({"lang": "de"}, {"sort": "newest"}, {"page": 2}):
         assert client.get(thread_path(site.key, **other),

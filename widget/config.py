@@ -54,6 +54,13 @@ class Defaults:
     MAIL_RETRY_DELAY = 60  # first retry after this many seconds, doubling each time
     MAIL_MAX_ATTEMPTS = 8
     MAIL_LINK_MAX_AGE = 7 * 24 * 3600  # confirmation and moderation links
+    # Sign in with email (accounts/email_codes.py): a code lives this many seconds; at
+    # most this many codes per address and per client network in an hour; this many
+    # wrong codes lock the address's codes until they expire.
+    SIGN_IN_CODE_LIFETIME = 15 * 60
+    SIGN_IN_CODES_PER_ADDRESS = 5
+    SIGN_IN_CODES_PER_NETWORK = 20
+    SIGN_IN_CODE_ATTEMPTS = 5
     MODERATOR_EMAILS = ()  # a comma-separated string or a JSON list in the environment
     CUSTOM_CSS_MAX_LENGTH = 50_000
 
@@ -81,6 +88,7 @@ class Defaults:
     RATELIMIT_COUNTS = "120 per minute"
     RATELIMIT_ACTIONS = "60 per minute; 600 per hour"  # likes and previews
     RATELIMIT_LOGIN = "5 per minute; 30 per hour"
+    RATELIMIT_EMAIL_SIGN_IN = "10 per minute; 60 per hour"  # codes asked for and entered
     RATELIMIT_STORAGE_URI = None  # derived from REDIS_URL unless set
     RATELIMIT_KEY_PREFIX = "widget"
     RATELIMIT_HEADERS_ENABLED = True

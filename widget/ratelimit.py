@@ -10,7 +10,9 @@ read on each request so tests and operators can change it without code:
 - ``counts_limit``: the comment-counts API (WIDGET_RATELIMIT_COUNTS);
 - ``actions_limit``: likes and previews per client network, POST only: each one costs
   a query or a Markdown rendering (WIDGET_RATELIMIT_ACTIONS);
-- ``login_limit``: admin sign-in attempts, POST only (WIDGET_RATELIMIT_LOGIN).
+- ``login_limit``: admin sign-in attempts, POST only (WIDGET_RATELIMIT_LOGIN);
+- ``email_sign_in_limit``: commenters asking for and entering emailed sign-in codes,
+  shared by both endpoints, POST only (WIDGET_RATELIMIT_EMAIL_SIGN_IN).
 
 Use them as decorators under the route decorator, e.g.::
 
@@ -75,6 +77,10 @@ actions_limit = limiter.shared_limit(
 )
 login_limit = limiter.limit(
     _setting("RATELIMIT_LOGIN"), methods=["POST"], error_message=too_many_sign_ins
+)
+email_sign_in_limit = limiter.shared_limit(
+    _setting("RATELIMIT_EMAIL_SIGN_IN"), scope="email-sign-in", methods=["POST"],
+    error_message=too_many_sign_ins,
 )
 
 

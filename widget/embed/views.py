@@ -145,7 +145,11 @@ class ThreadRequest:
 def thread_page(site_key):
     key = page_key(site_key)
     if key is not None and request.if_none_match.contains_weak(key.etag):
-        return not_modified(key.etag)
+        # With the page's own policy: a browser merges a 304's headers into the copy it
+        # keeps, and the default (frame-ancestors 'none', DENY) would refuse the frame.
+        response = not_modified(key.etag)
+        response.headers["Content-Security-Policy"] = thread_page_policy(key.state)
+        return response
     shared = key is not None and not viewer_has_own()  # the same page for every reader
     body = cached_page(key) if shared else None
     if body is not None:

@@ -1,10 +1,15 @@
 """Which emails a new or approved comment causes: address confirmation (double opt-in),
-reply notifications to confirmed addresses, and moderation requests."""
+reply notifications to confirmed addresses, and moderation requests.
+
+A signed-in commenter whose account has a verified email (an emailed sign-in code, or
+the host site vouching for it) already proved the address: no second opt-in.
+"""
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
+from ..accounts.models import Account
 from ..extensions import db
 from ..models import Comment, CommentStatus, MailAddress, utcnow
 from ..signals import comment_approved, comment_edited, comment_posted
@@ -26,7 +31,7 @@ def normalized_email(email):
 def on_comment_posted(comment):
     if not mail_enabled():
         return
-    if comment.notify_replies and comment.email:
+    if comment.notify_replies and comment.email and not verified_by_account(comment):
         ask_confirmation(comment.email)
     if comment.status == CommentStatus.PENDING:
         ask_moderators(comment)
@@ -77,6 +82,15 @@ def is_confirmed(email):
     return address is not None and address.confirmed_at is not None
 
 
+def verified_by_account(comment):
+    """Whether the comment's address is its signed-in author's verified email."""
+    if comment.account_id is None or not comment.email:
+        return False
+    account = db.session.get(Account, comment.account_id)
+    return (account is not None and account.email_verified
+            and normalized_email(account.email) == normalized_email(comment.email))
+
+
 def notify_parent_author(reply):
     if reply.parent_id is None:
         return
@@ -84,7 +98,7 @@ def notify_parent_author(reply):
     if (parent is None or not parent.notify_replies or not parent.email
             or parent.status not in (CommentStatus.APPROVED, CommentStatus.PENDING)
             or normalized_email(parent.email) == normalized_email(reply.email)
-            or not is_confirmed(parent.email)):
+            or not (verified_by_account(parent) or is_confirmed(parent.email))):
         return
     thread = reply.thread
     unsubscribe_url = links.external_url(
