@@ -156,10 +156,13 @@ def test_the_account_screens_pass_axe(context_for, live_app, live_site, host_sit
     page.goto(member_page(live_app, live_site, host_site))
     signed_in_frame(page)
     frame = page.locator("#comments iframe").element_handle().content_frame()
+    frame.get_by_label("Comment").fill("Something to list")
+    frame.get_by_role("button", name="Post comment").click()
+    frame.locator("article.comment").get_by_role("button", name="Delete").wait_for()
     open_menu(frame)
     assert axe_problems(frame) == []
     frame.get_by_role("link", name="My comments").click()
-    frame.locator("#account-panel h2").wait_for()
+    frame.locator("#account-panel .my-comment").wait_for()
     assert axe_problems(frame) == []
     open_menu(frame)
     frame.get_by_role("link", name="Delete my account").click()
