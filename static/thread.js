@@ -813,7 +813,7 @@
         });
       })
       .catch(function (error) {
-        var note = document.createElement("p");
+        var note = form.querySelector(".form-error") || document.createElement("p");
         note.className = "form-error";
         note.setAttribute("role", "alert");
         note.textContent = error.message || strings.serverUnreachable;
