@@ -122,6 +122,7 @@
     thread.querySelectorAll(".comment-form .form-hint, .comment-form .remember-me")
       .forEach(function (element) { element.remove(); });
     keepAccountToken(body.token);
+    thread.dispatchEvent(new CustomEvent("widget:viewer", { detail: body }));
     reportHeight();
   }
 
@@ -847,6 +848,140 @@
     heading.dataset.count = count;
     heading.textContent = countLabel(count);
   }
+
+  /* ---- the signed-in commenter (widget/accounts/menu_views.py): Edit and Delete on
+     their comments from any browser where they are signed in (the answer to "who is
+     signed in?" lists them: the shared page cannot), and the account menu's screens as
+     a panel under the account bar ---- */
+  var accountComments = {};  // comment id: until when it may be edited
+
+  function addAccountControls(comments) {
+    comments.forEach(function (article) {
+      var until = accountComments[article.id.slice(2)];
+      if (!until || article.classList.contains("comment-deleted")) return;
+      var left = Date.parse(until) - Date.now();
+      if (left > 0) {
+        addOwnControls(article, { token: "", until: until });
+        window.setTimeout(function () { addDeleteOnly(article); }, left + 1000);
+      } else {
+        addDeleteOnly(article);
+      }
+    });
+  }
+
+  // Past the edit window a signed-in author may still delete their comment.
+  function addDeleteOnly(article) {
+    var actions = article.querySelector(":scope > .comment-actions");
+    if (!article.isConnected || !actions || actions.querySelector(".comment-own-action")) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "comment-own-action comment-delete";
+    button.textContent = strings.delete;
+    button.addEventListener("click", function () { deleteOwn(article, { token: "" }, button); });
+    actions.appendChild(button);
+  }
+
+  function showPanel(html) {
+    var holder = document.createElement("div");
+    holder.innerHTML = html;  // rendered by our templates, user text escaped there
+    var panel = holder.firstElementChild;
+    panel.querySelectorAll("form[method=post]").forEach(function (form) {
+      var field = document.createElement("input");
+      field.type = "hidden";
+      field.name = "account_token";
+      field.value = accountToken;
+      form.appendChild(field);
+    });
+    var old = document.getElementById("account-panel");
+    if (old) old.replaceWith(panel);
+    else document.getElementById("account-bar").insertAdjacentElement("afterend", panel);
+    var menu = thread.querySelector(".account-menu");
+    if (menu) menu.open = false;
+    panel.setAttribute("tabindex", "-1");
+    panel.focus();
+    resized();
+  }
+
+  function openPanel(link) {
+    send(link.href).then(function (result) {
+      if (result.ok) showPanel(result.body.html);
+      else showPanelError(result.body.message || strings.failed);
+    }).catch(function () { showPanelError(strings.serverUnreachable); });
+  }
+
+  function showPanelError(message) {
+    var note = document.createElement("p");
+    note.id = "account-panel";
+    note.className = "form-error";
+    note.setAttribute("role", "alert");
+    note.textContent = message;
+    showPanel(note.outerHTML);
+  }
+
+  function closePanel() {
+    document.getElementById("account-panel").remove();
+    var summary = thread.querySelector(".account-menu summary");
+    if (summary) summary.focus();
+    resized();
+  }
+
+  // The JSON file, saved from this frame: fetch it, then a link to it with `download`.
+  function downloadData(form) {
+    var headers = { Accept: "application/json" };
+    if (accountToken) headers["X-Widget-Account"] = accountToken;
+    fetch(form.action, { method: "POST", body: new FormData(form), headers: headers,
+                         credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) return response.json().then(function (body) { throw new Error(body.message); });
+        var named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+        return response.blob().then(function (blob) {
+          var link = document.createElement("a");
+          link.href = URL.createObjectURL(blob);
+          link.download = named ? named[1] : "account.json";
+          document.body.appendChild(link);
+          link.click();
+          link.remove();
+          window.setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
+        });
+      })
+      .catch(function (error) {
+        var note = form.querySelector(".form-error") || document.createElement("p");
+        note.className = "form-error";
+        note.setAttribute("role", "alert");
+        note.textContent = error.message || strings.serverUnreachable;
+        form.appendChild(note);
+        resized();
+      });
+  }
+
+  thread.addEventListener("widget:viewer", function (event) {
+    accountComments = {};
+    (event.detail.own_comments || []).forEach(function (own) {
+      accountComments[own.id] = own.editable_until;
+    });
+    addAccountControls(thread.querySelectorAll(".comment"));
+    var older = thread.querySelector(".account-own-notice");  // the no-script list
+    if (older) older.remove();
+    resized();
+  });
+  thread.addEventListener("widget:comments-added", function (event) {
+    event.detail.forEach(function (article) {
+      addAccountControls([article].concat(Array.prototype.slice.call(article.querySelectorAll(".comment"))));
+    });
+  });
+  thread.addEventListener("submit", function (event) {
+    if (!event.target.classList.contains("account-download")) return;
+    event.preventDefault();
+    downloadData(event.target);
+  });
+
+  thread.addEventListener("click", function (event) {
+    var panelLink = event.target.closest("a.account-panel-link");
+    if (panelLink) { event.preventDefault(); openPanel(panelLink); return; }
+    if (!event.target.closest("#account-panel a.account-panel-close")) return;
+    event.preventDefault();
+    closePanel();
+  });
 
   /* ---- likes: a random per-browser token names the visitor; liked ids kept here ---- */
   function visitorToken() {

@@ -87,8 +87,20 @@ def erase_commenter(email):
     replies is deleted. Newest first, so a commenter's own reply chain goes entirely.
     One transaction: all or nothing.
     """
+    erasure = erase_comments(comments_by_email(email))
+    # The address's notification state and the mails kept for it (they hold the address).
+    db.session.execute(delete(MailAddress).where(MailAddress.email == _folded(email)))
+    db.session.execute(delete(OutboxMessage)
+                       .where(func.lower(OutboxMessage.recipient) == _folded(email)))
+    db.session.commit()
+    return erasure
+
+
+def erase_comments(comments):
+    """Erase these comments as erase_commenter does (placeholders where others replied,
+    gone otherwise) and bump their threads; the caller commits."""
     erasure = Erasure()
-    comments = sorted(comments_by_email(email), key=lambda comment: comment.id, reverse=True)
+    comments = sorted(comments, key=lambda comment: comment.id, reverse=True)
     for comment in comments:
         has_replies = db.session.scalar(select(exists().where(Comment.parent_id == comment.id)))
         if has_replies:
@@ -98,12 +110,7 @@ def erase_commenter(email):
             db.session.delete(comment)
             erasure.removed += 1
         db.session.flush()
-    # The address's notification state and the mails kept for it (they hold the address).
-    db.session.execute(delete(MailAddress).where(MailAddress.email == _folded(email)))
-    db.session.execute(delete(OutboxMessage)
-                       .where(func.lower(OutboxMessage.recipient) == _folded(email)))
     bump_versions({comment.thread_id for comment in comments})  # cached pages, counts
-    db.session.commit()
     return erasure
 
 
@@ -117,3 +124,5 @@ def _empty(comment):
     comment.ip_hash = None
     comment.spam_reason = None
     comment.submit_key = None
+    comment.account_id = None
+    comment.verified_via = None

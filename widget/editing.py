@@ -42,23 +42,31 @@ def editable_until(comment):
     return comment.created_at + timedelta(seconds=current_app.config["EDIT_WINDOW"])
 
 
-def may_change(comment, token, vouched=False):
+def may_change(comment, token, vouched=False, account_id=None, deleting=False):
     try:
-        check_owner(comment, token, vouched)
+        check_owner(comment, token, vouched, account_id, deleting)
     except NotAllowed:
         return False
     return True
 
 
-def check_owner(comment, token, vouched=False):
+def check_owner(comment, token, vouched=False, account_id=None, deleting=False):
     """Raise NotAllowed unless the viewer wrote the comment (the token was issued for
-    it, or the loader's signed list vouches for it) and it is still in time."""
-    if not vouched and not _token_names(comment, token):
+    it, the loader's signed list vouches for it, or the signed-in viewer's account wrote
+    it) and it is still in time.
+
+    A signed-in author may delete their comment at any time, from any browser where
+    they are signed in; editing keeps to the window for everyone, so that replies are
+    not left answering words that were changed long after."""
+    by_account = account_id is not None and comment.account_id == account_id
+    if not vouched and not by_account and not _token_names(comment, token):
         raise NotAllowed(
             _("This comment can only be changed from the browser it was posted from.")
         )
     if comment.status not in CHANGEABLE:
         raise NotAllowed(_("This comment can no longer be changed."))
+    if deleting and by_account:
+        return
     if utcnow() > editable_until(comment):
         minutes = current_app.config["EDIT_WINDOW"] // 60
         raise NotAllowed(ngettext(

@@ -11,6 +11,7 @@ def init_app(app):
     # in (sessions.py): imported here, once both packages are loaded.
     from . import email_views
     from .oauth_views import bp as oauth_bp
+    from . import menu_views  # noqa: F401  (the account menu's routes, on the same bp)
     from .views import bp
 
     csrf.exempt(bp)  # its forms carry the thread's signed form token instead

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from ..embed.views import ThreadRequest, _wants_json, check_origin
 from ..ratelimit import actions_limit
 from .accounts import AccountBanned, describe_method
+from .rights import own_comments_on
 from .sessions import current_viewer, end_all_sessions, end_session, find_viewer, request_token
 from .sso import InvalidToken, sign_in
 
@@ -38,6 +39,8 @@ def viewer_answer(target, viewer, status=200, **extra):
         method=viewer.method, via=describe_method(viewer.method),
         commenting_as=_("Commenting as %(name)s", name=account.display_name),
         html=render_template("embed/_account.html", target=target, viewer=viewer),
+        # Their comments here, which the shared (cached) page cannot mark as theirs.
+        own_comments=own_comments_on(target.thread, account),
         **extra,
     ), status
 

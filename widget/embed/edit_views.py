@@ -1,14 +1,17 @@
-"""Authors editing or deleting their own comment, with the token from when they posted."""
+"""Authors editing or deleting their own comment, with the token from when they posted
+(or, signed in, as the account that wrote it)."""
 
 from flask import abort, current_app, jsonify, redirect, render_template, request, session
 from flask_babel import gettext as _
 
 from .. import guard
+from ..accounts.sessions import current_viewer
 from ..extensions import db
 from ..models import Comment
 from ..editing import (
     NotAllowed,
     check_owner,
+    may_change,
     delete_comment,
     edit_comment,
     editable_until,
@@ -21,25 +24,34 @@ from .views import ThreadRequest, _wants_json, bp, check_origin
 EDIT_TOKEN_HEADER = "X-Edit-Token"
 
 
-def _own_comment(target, comment_id):
-    """The comment, if it belongs to this thread and the request shows it is the viewer's."""
+def _own_comment(target, comment_id, deleting=False):
+    """The comment, if it belongs to this thread and the request shows it is the viewer's
+    (and, unless deleting, that it is still in its edit window)."""
     comment = db.session.get(Comment, comment_id)
     if (comment is None or comment.thread.site_id != target.site.id
             or comment.thread.url != target.url):
         abort(404, description=_("This comment does not exist."))
-    token = (request.form.get("edit_token") or request.headers.get(EDIT_TOKEN_HEADER)
-             or (session.get("edit_tokens") or {}).get(str(comment.id)))
     try:
-        check_owner(comment, token, vouched=comment.id in target.own_ids)
+        check_owner(comment, *_proofs(target, comment), deleting=deleting)
     except NotAllowed as refusal:
         abort(403, description=str(refusal))
     return comment
 
 
+def _proofs(target, comment):
+    """What the request shows of authorship: (edit token, vouched by the loader's list,
+    the signed-in viewer's account id)."""
+    token = (request.form.get("edit_token") or request.headers.get(EDIT_TOKEN_HEADER)
+             or (session.get("edit_tokens") or {}).get(str(comment.id)))
+    viewer = current_viewer(target.site)
+    return token, comment.id in target.own_ids, viewer.account.id if viewer else None
+
+
 @bp.get("/t/<site_key>/c/<int:comment_id>/edit")
 def edit_page(site_key, comment_id):
     target = ThreadRequest(site_key)
-    comment = _own_comment(target, comment_id)
+    # Without scripts a signed-in author comes here to delete an old comment too.
+    comment = _own_comment(target, comment_id, deleting=not _wants_json())
     if _wants_json():
         return jsonify(id=comment.id, text=comment.text,
                        editable_until=editable_until(comment).isoformat() + "Z")
@@ -79,7 +91,7 @@ def edit(site_key, comment_id):
 def delete(site_key, comment_id):
     target = ThreadRequest(site_key)
     check_origin(target.site)
-    comment = _own_comment(target, comment_id)
+    comment = _own_comment(target, comment_id, deleting=True)
     form = target.action_form()
     if not form.validate():
         message = " ".join(str(message) for message in form.errors.get(
@@ -93,6 +105,7 @@ def delete(site_key, comment_id):
 
 
 def _render_edit(target, comment, form):
+    editable = may_change(comment, *_proofs(target, comment))
     return render_template("embed/edit.html", target=target, comment=comment, form=form,
-                           delete_form=target.action_form(),
+                           delete_form=target.action_form(), editable=editable,
                            editable_until=editable_until(comment))

@@ -8,6 +8,7 @@ from flask import current_app, render_template, session
 from markupsafe import Markup
 
 from .. import editing
+from ..accounts.sessions import current_viewer
 from ..threads import thread_view, walk
 
 
@@ -19,6 +20,8 @@ class Listing:
     pages: int
     reply_to: int | None = None  # the comment the inline form answers, when valid
     editable: list = field(default_factory=list)  # the viewer's comments still changeable
+    # A signed-in viewer's comments past the edit window: they may still delete them.
+    deletable: list = field(default_factory=list)
 
 
 def thread_listing(target, thread, closed_notice, form, reply_to=None, form_errors=()):
@@ -40,12 +43,18 @@ def thread_listing(target, thread, closed_notice, form, reply_to=None, form_erro
     form.parent.data = str(reply_to) if reply_to else ""
     html = render_template("embed/_comment_list.html", roots=roots, target=target, form=form,
                            reply_to=reply_to, form_errors=form_errors, closed=closed_notice)
+    viewer = current_viewer(target.site)
+    account_id = viewer.account.id if viewer else None
     candidates = [comment for comment in view.comments  # only the viewer's can be editable
-                  if str(comment.id) in edit_tokens or comment.id in target.own_ids]
+                  if str(comment.id) in edit_tokens or comment.id in target.own_ids
+                  or (account_id is not None and comment.account_id == account_id)]
+    proofs = {comment.id: (edit_tokens.get(str(comment.id)), comment.id in target.own_ids,
+                           account_id) for comment in candidates}
     editable = [comment for comment in candidates
-                if editing.may_change(comment, edit_tokens.get(str(comment.id)),
-                                      vouched=comment.id in target.own_ids)]
-    return Listing(Markup(html), view.count, page, pages, reply_to, editable)
+                if editing.may_change(comment, *proofs[comment.id])]
+    deletable = [comment for comment in candidates if comment not in editable
+                 and editing.may_change(comment, *proofs[comment.id], deleting=True)]
+    return Listing(Markup(html), view.count, page, pages, reply_to, editable, deletable)
 
 
 def page_bounds(roots, max_roots, max_comments):
