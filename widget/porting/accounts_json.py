@@ -59,6 +59,7 @@ def read_account(account, site_key):
         return Skipped(what, "its identities are not a list of provider and subject "
                              "(at most 64 and 255 characters)")
     email = _string(account.get("email"), 254)
+    email = email.lower() if email and "@" in email else None
     website = _string(account.get("website"), 500)
     if website and not website.lower().startswith(("http://", "https://")):
         website = None
@@ -66,8 +67,8 @@ def read_account(account, site_key):
         source_id=account_source_id(site_key, local_id),
         display_name=name[:DISPLAY_NAME_MAX_LENGTH],
         website=website,
-        email=email.lower() if email and "@" in email else None,
-        email_verified=account.get("email_verified") is True and bool(email),
+        email=email,
+        email_verified=account.get("email_verified") is True and email is not None,
         identities=identities,
         banned=parse_iso_datetime(_string(account.get("banned"), 64)),
         created=parse_iso_datetime(_string(account.get("created"), 64)),
