@@ -6,7 +6,7 @@ from io import BytesIO, StringIO
 
 from sqlalchemy import delete, func, select
 
-from tests.conftest import make_comment, make_site, make_thread
+from tests.conftest import make_comment, make_site
 from widget.accounts.models import Account, AccountIdentity, AccountSession, SignInCode
 from widget.accounts.sso import ensure_secret
 from widget.extensions import db

@@ -273,7 +273,7 @@ def test_a_superadmin_makes_sees_and_rotates_the_sso_secret(app, dashboard, site
 
 
 def test_moderators_never_see_or_rotate_the_sso_secret(app, site, moderator_board):
-    secret = sso_token(site)  # makes the site's secret
+    sso_token(site)  # makes the site's secret
     secret = db.session.get(Site, site.id).sso_secret
     page = moderator_board.get(f"/admin/sites/{site.id}").text
     assert secret not in page and 'id="sso-secret"' not in page

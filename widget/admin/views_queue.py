@@ -65,7 +65,8 @@ def queue():
     return render_template(
         "admin/queue.html", page=page, parents=parents_of(page.items), answered_id=answered_id,
         filters=filters_form,
-        thread=thread, account=account, accounts=accounts_of(page.items), bulk_form=BulkForm(formdata=None, next=request.full_path),
+        thread=thread, account=account, accounts=accounts_of(page.items),
+        bulk_form=BulkForm(formdata=None, next=request.full_path),
         here=request.full_path, multi_site=len(sites) > 1,
     )
 
