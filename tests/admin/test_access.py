@@ -11,8 +11,9 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
+from widget.accounts.models import Account
 from widget.extensions import db
-from widget.models import AuditEntry, Ban, Comment, Site, Thread
+from widget.models import AuditEntry, Ban, Comment, Site, Thread, utcnow
 
 from .conftest import OTHER_ARTICLE, Dashboard, make_thread, pending
 from .test_import_upload import DISQUS_FIXTURE
@@ -44,6 +45,10 @@ ROUTES = {
     ("admin.delete_ban", "POST"): ({"ban_id": "ban"}, {}),
     ("admin.audit_log", "GET"): ({}, None),
     ("admin.logout", "POST"): ({}, {}),
+    ("admin.commenter", "GET"): ({"account_id": "account"}, None),
+    ("admin.ban_commenter", "POST"): ({"account_id": "account"}, {"pending": "spam"}),
+    ("admin.unban_commenter", "POST"): ({"account_id": "banned_account"}, {}),
+    ("admin.rotate_sso_secret", "POST"): ({"site_id": "site"}, {"confirm": "y"}),
 }
 PUBLIC = {("admin.login", "GET"), ("admin.login", "POST")}
 
@@ -68,6 +73,11 @@ FOREIGN_CASES = [
     ("admin.queue", "GET", {"?thread": "thread"}, 404),
     ("admin.threads", "GET", {"?site": "site"}, 404),
     ("admin.audit_log", "GET", {"?site": "site"}, 404),
+    ("admin.commenter", "GET", {}, 404),
+    ("admin.ban_commenter", "POST", {}, 404),
+    ("admin.unban_commenter", "POST", {}, 404),
+    ("admin.queue", "GET", {"?account": "account"}, 404),
+    ("admin.rotate_sso_secret", "POST", {}, 404),
 ]
 # Pages that take no ids, whose lists must leave the other site out (test below).
 LISTINGS = {"admin.overview", "admin.queue", "admin.threads", "admin.sites", "admin.bans",
@@ -84,9 +94,17 @@ def foreign(app, other_site, superadmin):
     db.session.add_all([ban, global_ban])
     db.session.add(AuditEntry(admin_id=superadmin.id, action="approve", site_id=other_site.id,
                               details="secret audit detail"))
+    account = Account(site_id=other_site.id, display_name="Secret member", name_skeleton="x",
+                      name_shape="x")
+    banned_account = Account(site_id=other_site.id, display_name="Banned member",
+                             name_skeleton="y", name_shape="y", banned_at=utcnow())
+    db.session.add_all([account, banned_account])
+    db.session.commit()
+    comment.account_id = account.id
     db.session.commit()
     return {"site": other_site.id, "thread": thread.id, "comment": comment.id, "ban": ban.id,
-            "global_ban": global_ban.id}
+            "global_ban": global_ban.id, "account": account.id,
+            "banned_account": banned_account.id}
 
 
 def snapshot():
@@ -98,6 +116,9 @@ def snapshot():
                                            Site.comments_open, Site.moderation)).all(),
         "bans": db.session.execute(select(Ban.id, Ban.email)).all(),
         "audit": db.session.execute(select(AuditEntry.id)).all(),
+        "accounts": db.session.execute(select(Account.id, Account.banned_at)).all(),
+        "sso": db.session.execute(select(Site.id, Site.sso_secret, Site.commenters,
+                                         Site.trusted_after)).all(),
     }
 
 
@@ -173,7 +194,8 @@ def test_listings_leave_other_sites_out(moderator_board, foreign, site):
             response = moderator_board.get(url_for(endpoint, status=status))
             assert response.status_code == 200
             for secret in ("Secret pending text", "secret@other.example", "Secret thread",
-                           "Other", "banned@other.example", "secret audit detail"):
+                           "Other", "banned@other.example", "secret audit detail",
+                           "Secret member", "Banned member"):
                 assert secret not in response.text, (endpoint, secret)
     assert "Own pending text" in moderator_board.get(url_for("admin.queue")).text
 

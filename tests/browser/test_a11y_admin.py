@@ -7,8 +7,10 @@ from tests.admin.conftest import make_admin
 from tests.browser.axe import axe_problems
 from tests.browser.conftest import sign_in_to_dashboard
 from tests.conftest import make_comment, make_thread
+from widget.accounts.models import Account, AccountIdentity
+from widget.accounts.sso import ensure_secret
 from widget.extensions import db
-from widget.models import CommentStatus, ModerationMode
+from widget.models import CommentStatus, ModerationMode, utcnow
 from widget.threads import find_site
 
 pytestmark = pytest.mark.browser
@@ -28,15 +30,34 @@ def dashboard(live_app, live_site, host_site):
                                status=CommentStatus.PENDING, email="bob@example.org",
                                ip_hash="ab" * 32)
         make_comment(thread, "Buy now", author="Spammer", status=CommentStatus.SPAM)
+        member = make_account(site, "Kevin", email="kevin@example.org")
+        make_comment(thread, "Signed in and waiting", author="Kevin", account_id=member.id,
+                     verified_via="sso:blog.example.com", status=CommentStatus.PENDING)
+        banned = make_account(site, "Troll", banned_at=utcnow())
+        make_comment(thread, "Banned and published", author="Troll", account_id=banned.id,
+                     verified_via="email")
+        ensure_secret(site)  # the site page shows it, with the Rotate form
         make_admin("boss@example.org")
-        return {"site": site.id, "pending": pending.id}
+        return {"site": site.id, "pending": pending.id, "member": member.id,
+                "banned": banned.id}
+
+
+def make_account(site, name, **fields):
+    account = Account(site_id=site.id, display_name=name, name_skeleton=name.lower(),
+                      name_shape=name, **fields)
+    account.identities.append(AccountIdentity(site_id=site.id, provider="sso", subject=name))
+    db.session.add(account)
+    db.session.commit()
+    return account
 
 
 def admin_pages(dashboard):
     return ["/admin/", "/admin/comments", "/admin/comments?status=all", "/admin/threads",
             "/admin/sites", f"/admin/sites/{dashboard['site']}", "/admin/sites/new",
             "/admin/bans", f"/admin/bans/new?comment={dashboard['pending']}", "/admin/audit",
-            f"/admin/comments/{dashboard['pending']}/edit"]
+            f"/admin/comments/{dashboard['pending']}/edit",
+            f"/admin/commenters/{dashboard['member']}", f"/admin/commenters/{dashboard['banned']}",
+            f"/admin/comments?account={dashboard['member']}&status=all"]
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])

@@ -22,6 +22,10 @@ ACTION_LABELS = {
     "edit_site": _l("changed a site"),
     "import": _l("imported comments"),
     "export": _l("exported comments"),
+    "ban_account": _l("banned a commenter account"),
+    "unban_account": _l("lifted a commenter account's ban"),
+    "create_sso_secret": _l("made the SSO secret"),
+    "rotate_sso_secret": _l("rotated the SSO secret"),
 }
 
 

@@ -28,7 +28,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..accounts.providers import configured_providers
 from ..css_sanitizer import sanitize_css
 from ..i18n import available_languages, language_name
-from ..models import CommentStatus, ModerationMode
+from ..models import Commenters, CommentStatus, ModerationMode
 from ..sites import parse_origins
 from ..urls import InvalidURL
 from .bans import BanTargetError, parse_target
@@ -37,8 +37,16 @@ from .moderation import ACTION_STATUS
 MODERATION_CHOICES = [
     SelectChoice(ModerationMode.NONE.value, _l("None: publish every comment at once")),
     SelectChoice(ModerationMode.FIRST.value, _l("First-time commenters wait for approval")),
+    SelectChoice(ModerationMode.TRUSTED.value,
+                 _l("Approve signed-in commenters with enough approved comments; "
+                    "everyone else waits")),
     SelectChoice(ModerationMode.ALL.value, _l("Every comment waits for approval")),
 ]
+COMMENTERS_CHOICES = [
+    SelectChoice(Commenters.ANYONE.value, _l("Anyone")),
+    SelectChoice(Commenters.SIGNED_IN.value, _l("Signed-in commenters only")),
+]
+MAX_TRUSTED_AFTER = 10_000
 STATUS_CHOICES = [
     SelectChoice("pending", _l("Awaiting moderation")),
     SelectChoice("approved", _l("Published")),
@@ -68,6 +76,16 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
+class WholeNumberField(IntegerField):
+    """A number input whose bad values ("2.5", "-1", "lots") leave data None, so that the
+    form's own validator says what is expected (the typed text is shown again)."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            raw = valuelist[0].strip()
+            self.data = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
+
+
 class SiteForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Give the site a name.")),
                                            Length(max=200)])
@@ -77,7 +95,17 @@ class SiteForm(FlaskForm):
                        "embedded only on pages from these origins."),
         validators=[DataRequired(_l("Add at least one origin, e.g. https://blog.example.com."))],
     )
+    commenters = SelectField(
+        _l("Who may comment"), choices=COMMENTERS_CHOICES,
+        description=_l("Signed-in commenters come through your site's own accounts (SSO, "
+                       "below) or an emailed code."),
+    )
     moderation = SelectField(_l("Moderation"), choices=MODERATION_CHOICES)
+    trusted_after = WholeNumberField(
+        _l("Approved comments that make a signed-in commenter trusted"),
+        description=_l("With “Approve signed-in commenters…”: a member with at least this "
+                       "many approved comments is published at once (0: every member)."),
+    )
     comments_open = BooleanField(
         _l("Accept new comments"),
         description=_l("Untick to close every thread of this site: they still show, "
@@ -133,6 +161,14 @@ class SiteForm(FlaskForm):
             raise ValidationError(_("The custom CSS is longer than %(limit)s characters.",
                                     limit=format_number(limit)))
         self.sanitized_css = sanitize_css(field.data or "")
+
+    def validate_trusted_after(self, field):
+        typed = (field.raw_data or [""])[0].strip()
+        if field.data is None and not typed and self.moderation.data != ModerationMode.TRUSTED:
+            return  # not used by the chosen moderation: the stored number is kept
+        if field.data is None or not 0 <= field.data <= MAX_TRUSTED_AFTER:
+            raise ValidationError(_("Enter a whole number from 0 to %(limit)s.",
+                                    limit=format_number(MAX_TRUSTED_AFTER)))
 
     def validate_max_comment_length(self, field):
         service_limit = current_app.config["COMMENT_MAX_LENGTH"]

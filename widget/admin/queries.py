@@ -20,6 +20,7 @@ class CommentFilter:
     status: CommentStatus | None = CommentStatus.PENDING
     thread_id: int | None = None
     text: str = ""
+    account_id: int | None = None  # a commenter account's comments only
 
 
 def comments_query(admin, filters):
@@ -36,6 +37,8 @@ def comments_query(admin, filters):
         query = query.where(Comment.status == filters.status)
     if filters.thread_id is not None:
         query = query.where(Comment.thread_id == filters.thread_id)
+    if filters.account_id is not None:
+        query = query.where(Comment.account_id == filters.account_id)
     if filters.text:
         text = filters.text.strip()
         query = query.where(or_(

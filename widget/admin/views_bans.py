@@ -9,9 +9,11 @@ from . import access
 from .auth import current_admin
 from .bans import add_ban, bans_query, describe, lift_ban
 from .blueprint import bp, id_arg
+from .commenter_accounts import banned_accounts_query
 from .forms import BanForm
 
 PER_PAGE = 50
+BANNED_ACCOUNTS_SHOWN = 200
 ALL_SITES = "all"
 
 
@@ -20,7 +22,8 @@ def bans():
     admin = current_admin()
     page = db.paginate(bans_query(admin), page=request.args.get("page", 1, type=int),
                        per_page=PER_PAGE, error_out=False)
-    return render_template("admin/bans.html", page=page)
+    return render_template("admin/bans.html", page=page, banned_accounts=db.session.scalars(
+        banned_accounts_query(admin).limit(BANNED_ACCOUNTS_SHOWN)).all())
 
 
 @bp.route("/bans/new", methods=["GET", "POST"])

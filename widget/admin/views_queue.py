@@ -12,6 +12,7 @@ from ..sites import comment_max_length
 from . import access
 from .auth import current_admin, safe_next
 from .blueprint import bp, form_refused, id_arg, redirect_back
+from .commenter_accounts import account_or_404, accounts_of
 from .forms import ActionForm, BulkForm, CommentEditForm, QueueFilterForm
 from .moderation import moderate
 from .moderation import edit_text as edit_comment_text
@@ -49,18 +50,23 @@ def queue():
         abort(400, description=" ".join(
             str(message) for errors in filters_form.errors.values() for message in errors))
     filters = CommentFilter(status=filters_form.status_value, text=filters_form.q.data or "",
-                            site_id=id_arg("site"), thread_id=id_arg("thread"))
+                            site_id=id_arg("site"), thread_id=id_arg("thread"),
+                            account_id=id_arg("account"))
     if filters.site_id is not None:
         access.site_or_404(admin, filters.site_id)
     thread = None
     if filters.thread_id is not None:
         thread = access.thread_or_404(admin, filters.thread_id)
+    account = None
+    if filters.account_id is not None:
+        account = account_or_404(admin, filters.account_id)
     page = db.paginate(comments_query(admin, filters), page=request.args.get("page", 1, type=int),
                        per_page=PER_PAGE, error_out=False)
     return render_template(
         "admin/queue.html", page=page, parents=parents_of(page.items), answered_id=answered_id,
         filters=filters_form,
-        thread=thread, bulk_form=BulkForm(formdata=None, next=request.full_path),
+        thread=thread, account=account, accounts=accounts_of(page.items),
+        bulk_form=BulkForm(formdata=None, next=request.full_path),
         here=request.full_path, multi_site=len(sites) > 1,
     )
 

@@ -5,15 +5,17 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 
 from ..extensions import db
-from ..models import ModerationMode, Site, Thread
+from ..models import Commenters, ModerationMode, Site, Thread
 from ..sites import embed_snippet
 from . import access, audit
 from .auth import current_admin
 from .blueprint import bp
 from .forms import ImportForm, SiteForm
+from .site_sso import sso_panel
 
-SETTINGS = ("name", "allowed_origins", "moderation", "comments_open", "likes_enabled",
-            "max_comment_length", "default_language", "custom_css", "login_providers")
+SETTINGS = ("name", "allowed_origins", "commenters", "moderation", "trusted_after",
+            "comments_open", "likes_enabled", "max_comment_length", "default_language",
+            "custom_css", "login_providers")
 
 
 @bp.get("/sites")
@@ -27,6 +29,7 @@ def new_site():
     admin = current_admin()
     access.require_superadmin(admin, _("create sites"))
     form = SiteForm(data={"comments_open": True, "likes_enabled": True,
+                          "commenters": Commenters.ANYONE.value, "trusted_after": 3,
                           "moderation": ModerationMode.NONE.value})
     if form.validate_on_submit():
         site = Site()
@@ -68,7 +71,9 @@ def settings_form(site, posted=True):
     return SiteForm(**kwargs, data={
         "name": site.name,
         "origins": "\n".join(site.allowed_origins),
+        "commenters": site.commenters.value,
         "moderation": site.moderation.value,
+        "trusted_after": site.trusted_after,
         "comments_open": site.comments_open,
         "likes_enabled": site.likes_enabled,
         "max_comment_length": site.max_comment_length,
@@ -90,13 +95,17 @@ def site_page(site, form=None, import_form=None, imported=None, status=None):
     if status is None:
         status = 422 if form.errors or (import_form and import_form.errors) else 200
     return render_template("admin/site.html", form=form, site=site, snippet=embed_snippet(site),
-                           import_form=import_form, imported=imported), status
+                           import_form=import_form, imported=imported,
+                           sso=sso_panel(site, current_admin())), status
 
 
 def _apply(form, site):
     site.name = form.name.data.strip()
     site.allowed_origins = form.parsed_origins
+    site.commenters = Commenters(form.commenters.data)
     site.moderation = ModerationMode(form.moderation.data)
+    if form.trusted_after.data is not None:  # left empty: the stored number stays
+        site.trusted_after = form.trusted_after.data
     site.comments_open = form.comments_open.data
     site.likes_enabled = form.likes_enabled.data
     site.max_comment_length = form.max_comment_length.data

@@ -14,13 +14,15 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Comment, CommentLike, Thread
+from .accounts_json import site_accounts
 from .json_format import FORMAT_NAME, FORMAT_VERSION
 
 COMMENT_COLUMNS = (Comment.id, Comment.thread_id, Comment.parent_id, Comment.reply_to_id,
                    Comment.import_key,
                    Comment.author, Comment.email, Comment.website, Comment.created_at,
                    Comment.edited_at, Comment.status, Comment.spam_reason, Comment.notify_replies,
-                   Comment.ip_hash, Comment.text, Comment.html)
+                   Comment.ip_hash, Comment.account_id, Comment.verified_via, Comment.text,
+                   Comment.html)
 
 
 def write_export(out, sites):
@@ -30,9 +32,13 @@ def write_export(out, sites):
         out.write(",\n    {\n" if number else "\n    {\n")
         for name, value in _site_fields(site):
             out.write(f"      {json.dumps(name)}: {_dumps(value)},\n")
+        accounts, account_ids = site_accounts(site, _time)
+        out.write('      "accounts": ')
+        out.write(textwrap.indent(json.dumps(accounts, indent=2, ensure_ascii=False),
+                                  " " * 6).lstrip() + ",\n")
         out.write('      "threads": [')
         wrote_thread = False
-        for thread in _threads(site):
+        for thread in _threads(site, account_ids):
             out.write(",\n" if wrote_thread else "\n")
             out.write(textwrap.indent(json.dumps(thread, indent=2, ensure_ascii=False), " " * 8))
             wrote_thread = True
@@ -42,12 +48,13 @@ def write_export(out, sites):
 
 def _site_fields(site):
     return (("key", site.key), ("name", site.name), ("allowed_origins", site.allowed_origins),
-            ("moderation", str(site.moderation)), ("likes_enabled", site.likes_enabled),
+            ("moderation", str(site.moderation)), ("trusted_after", site.trusted_after),
+            ("commenters", str(site.commenters)), ("likes_enabled", site.likes_enabled),
             ("blocked_words", site.blocked_words), ("max_links", site.max_links),
             ("created", _time(site.created_at)))
 
 
-def _threads(site):
+def _threads(site, account_ids):
     """Each thread of the site as a dict with its comments, streamed from one query."""
     threads = db.session.execute(
         select(Thread.id, Thread.url, Thread.title, Thread.created_at)
@@ -63,7 +70,8 @@ def _threads(site):
             comments = list(pending[1])
             pending = next(comments_by_thread, None)
         yield {"url": url, "title": title, "created": _time(created_at),
-               "comments": _comments(comments, _likes(thread_id) if comments else {})}
+               "comments": _comments(comments, _likes(thread_id) if comments else {},
+                                     account_ids)}
 
 
 def _likes(thread_id):
@@ -79,8 +87,9 @@ def _likes(thread_id):
     return likes
 
 
-def _comments(rows, likes):
-    """The thread's comments with ids 1, 2, … in id order; parents by those ids."""
+def _comments(rows, likes, account_ids):
+    """The thread's comments with ids 1, 2, … in id order; parents by those ids, and
+    accounts by the ids of the site's "accounts"."""
     local_ids = {row.id: number for number, row in enumerate(rows, start=1)}
     return [{
         "id": local_ids[row.id],
@@ -96,6 +105,8 @@ def _comments(rows, likes):
         "spam_reason": row.spam_reason,
         "notify_replies": row.notify_replies,
         "ip_hash": row.ip_hash,
+        "account": account_ids.get(row.account_id),
+        "verified_via": row.verified_via,
         "likes": likes.get(row.id, []),
         "text": row.text,
         "html": row.html,

@@ -9,7 +9,8 @@ import re
 import ijson
 from ijson.common import ObjectBuilder
 
-from ..models import CommentStatus, ModerationMode
+from ..models import Commenters, CommentStatus, ModerationMode
+from .accounts_json import account_source_id, read_account
 from .progress import tracked
 from .stream import (
     ImportedComment,
@@ -23,14 +24,17 @@ from .stream import (
 
 FORMAT_NAME = "widget-export"
 FORMAT_VERSION = 1
-SITE_FIELDS = ("key", "name", "moderation", "likes_enabled", "max_links", "created")
+SITE_FIELDS = ("key", "name", "moderation", "trusted_after", "commenters", "likes_enabled",
+               "max_links", "created")
 SITE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,32}$")  # older keys may hold - and _
 THREAD = "sites.item.threads.item"
+ACCOUNT = "sites.item.accounts.item"
+MAX_TRUSTED_AFTER = 10_000
 
 
 def read_json(fileobj, *, on_progress=None, **_options):
     events = ijson.parse(tracked(fileobj, on_progress))
-    header, site_fields, origins = {}, {}, []
+    header, site_fields, origins, site_read = {}, {}, [], False
     try:
         for prefix, event, value in events:
             if prefix in ("format", "version"):
@@ -38,15 +42,20 @@ def read_json(fileobj, *, on_progress=None, **_options):
             elif prefix == "sites" and event == "start_array":
                 _check_header(header)
             elif prefix == "sites.item" and event == "start_map":
-                site_fields, origins = {}, []
+                site_fields, origins, site_read = {}, [], False
             elif prefix.startswith("sites.item.") and prefix[11:] in SITE_FIELDS:
                 site_fields[prefix[11:]] = value
             elif prefix == "sites.item.allowed_origins.item":
                 origins.append(value)
             elif prefix == "sites.item.blocked_words.item" and isinstance(value, str):
                 site_fields.setdefault("blocked_words", []).append(value)
-            elif prefix == "sites.item.threads" and event == "start_array":
+            elif (prefix in ("sites.item.accounts", "sites.item.threads")
+                  and event == "start_array" and not site_read):
+                # The site's fields come first; its accounts (if any), then its threads.
+                site_read = True
                 yield _site(site_fields, origins)
+            elif prefix == ACCOUNT and event == "start_map":
+                yield read_account(_build_object(events, event), site_fields.get("key"))
             elif prefix == THREAD and event == "start_map":
                 yield from _thread(_build_object(events, event), site_fields.get("key"))
     except ijson.JSONError as error:
@@ -87,7 +96,15 @@ def _site(fields, origins):
         moderation = ModerationMode(fields.get("moderation", "none"))
     except ValueError:
         raise ImportRefused(f"Site {key} has an unknown moderation mode.") from None
+    try:
+        commenters = Commenters(fields.get("commenters", "anyone"))
+    except ValueError:
+        raise ImportRefused(f"Site {key} has an unknown \"commenters\" value.") from None
+    trusted_after = fields.get("trusted_after")
+    if type(trusted_after) is not int or not 0 <= trusted_after <= MAX_TRUSTED_AFTER:
+        trusted_after = None
     return ImportedSite(key=key, name=name, allowed_origins=origins, moderation=moderation,
+                        commenters=commenters, trusted_after=trusted_after,
                         likes_enabled=fields.get("likes_enabled") is not False,
                         blocked_words=fields.get("blocked_words", []),
                         max_links=fields["max_links"] if type(fields.get("max_links")) is int else None,
@@ -105,10 +122,10 @@ def _thread(thread, site_key):
                          parse_iso_datetime(_string(thread.get("created"))))
     comments = thread.get("comments")
     for comment in comments if isinstance(comments, list) else ():
-        yield from _comment(source_id, url, comment)
+        yield from _comment(source_id, url, comment, site_key)
 
 
-def _comment(thread_id, url, comment):
+def _comment(thread_id, url, comment, site_key):
     if not isinstance(comment, dict):
         yield Skipped(f"a comment in {url}", "it is not a JSON object")
         return
@@ -131,6 +148,8 @@ def _comment(thread_id, url, comment):
         yield Skipped(f"likes of {what}", f"{likes.count(None)} without a visitor_hash of at most "
                                           "64 characters or a valid time")
     parent, reply_to = comment.get("parent"), comment.get("reply_to")
+    account = comment.get("account")
+    verified_via = comment.get("verified_via")
     yield ImportedComment(
         thread_source_id=thread_id,
         source_id=str(comment.get("id")),
@@ -150,6 +169,10 @@ def _comment(thread_id, url, comment):
         reply_to_source_id=str(reply_to) if reply_to is not None else None,
         spam_reason=_string(comment.get("spam_reason")) or None,
         likes=tuple(like for like in likes if like is not None),
+        account_source_id=(account_source_id(site_key, account) if type(account) is int
+                           else None),
+        verified_via=(verified_via if isinstance(verified_via, str) and verified_via
+                      and len(verified_via) <= 100 else None),
     )
 
 

@@ -8,7 +8,7 @@ the comment it answers, and a comment before its thread.
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from ..models import CommentStatus, ModerationMode
+from ..models import Commenters, CommentStatus, ModerationMode
 
 
 class ImportRefused(Exception):
@@ -30,6 +30,23 @@ class ImportedSite:
     blocked_words: list[str] = field(default_factory=list)
     max_links: int | None = None
     created: datetime | None = None
+    commenters: Commenters = Commenters.ANYONE
+    trusted_after: int | None = None  # None: the default
+
+
+@dataclass(slots=True)
+class ImportedAccount:
+    """A commenter account of our own JSON export (accounts_json.py), before the
+    threads of its site; comments name it by source_id."""
+
+    source_id: str
+    display_name: str
+    website: str | None
+    email: str | None
+    email_verified: bool
+    identities: tuple  # (provider, subject) pairs
+    banned: datetime | None
+    created: datetime | None
 
 
 @dataclass(slots=True)
@@ -63,6 +80,8 @@ class ImportedComment:
     reply_to_source_id: str | None = None
     spam_reason: str | None = None
     likes: tuple = ()  # our own export: ImportedLike for each like
+    account_source_id: str | None = None  # our own export: the account that wrote it
+    verified_via: str | None = None  # and how it was signed in
 
 
 @dataclass(slots=True)

@@ -23,8 +23,16 @@ from ..privacy import hash_ip
 from ..sites import parse_origins
 from ..threads import bump_versions, find_site
 from ..urls import InvalidURL, normalize_url, origin_of
+from .accounts_restore import restore_account
 from .rendering import Renderer
-from .stream import ImportedComment, ImportedSite, ImportedThread, ImportRefused, Skipped
+from .stream import (
+    ImportedAccount,
+    ImportedComment,
+    ImportedSite,
+    ImportedThread,
+    ImportRefused,
+    Skipped,
+)
 
 BATCH_SIZE = 1000
 ANONYMOUS = "Anonymous"
@@ -40,6 +48,8 @@ class ImportReport:
     threads_extended: int = 0  # threads that were here already and got new comments
     added: Counter = field(default_factory=Counter)  # new comments by status
     already_present: int = 0  # comments of the file that an earlier import had stored
+    accounts_created: int = 0  # commenter accounts (our JSON)
+    accounts_present: int = 0  # accounts of the file that were here already
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[Skipped] = field(default_factory=list)  # imported, with a change to know of
 
@@ -55,7 +65,8 @@ class ImportReport:
             "ones extended.",
             f"Comments: {self.comments_added} added" + (f" ({added})" if added else "")
             + f", {self.already_present} already here from an earlier import.",
-        ]
+        ] + ([f"Commenter accounts: {self.accounts_created} added, {self.accounts_present} "
+              "already here."] if self.accounts_created or self.accounts_present else [])
 
 
 @dataclass(slots=True)
@@ -105,6 +116,7 @@ class ImportWriter:
         # dedupe key -> source ref of the comment answered, where it is not the parent
         self._answers = {}
         self._outside_origins = Counter()
+        self._accounts = {}  # source account id -> our account id (our JSON)
 
     def write(self, items):
         try:
@@ -115,6 +127,8 @@ class ImportWriter:
                     self._add_thread(item)
                 elif isinstance(item, ImportedSite):
                     self._use_site(item)
+                elif isinstance(item, ImportedAccount):
+                    self._add_account(item)
                 elif isinstance(item, Skipped):
                     self.report.skipped.append(item)
             self._finish()
@@ -139,7 +153,9 @@ class ImportWriter:
             site = Site(key=imported.key, name=imported.name[:200], allowed_origins=origins,
                         moderation=imported.moderation, likes_enabled=imported.likes_enabled,
                         blocked_words=imported.blocked_words, max_links=imported.max_links,
-                        created_at=imported.created or utcnow())
+                        commenters=imported.commenters, created_at=imported.created or utcnow())
+            if imported.trusted_after is not None:
+                site.trusted_after = imported.trusted_after
             db.session.add(site)
             db.session.flush()
             self.report.sites_created.append(site.key)
@@ -147,6 +163,29 @@ class ImportWriter:
             self.report.notes.append(Skipped(
                 f"site {site.key}", "exists already: its threads were merged, its settings kept"))
         self._site = site
+
+    # Commenter accounts (our JSON only)
+
+    def _add_account(self, imported):
+        if self._site is None:
+            raise ImportRefused("The file lists accounts before naming their site.")
+        if imported.source_id in self._accounts:
+            return  # listed twice: the first one stands
+        account_id, created = restore_account(self._site, imported)
+        self._accounts[imported.source_id] = account_id
+        if created:
+            self.report.accounts_created += 1
+        else:
+            self.report.accounts_present += 1
+
+    def _account_id(self, imported, what):
+        if imported.account_source_id is None:
+            return None
+        account_id = self._accounts.get(imported.account_source_id)
+        if account_id is None:
+            self.report.notes.append(Skipped(what, "its account is not in the file's "
+                                                   "accounts: kept without it"))
+        return account_id
 
     # Threads
 
@@ -241,6 +280,7 @@ class ImportWriter:
             self.report.already_present += 1
             return
         self._comment_ids[dedupe_key] = None
+        account_id = self._account_id(imported, what)
         row = {
             "thread_id": thread_id,
             "author": author,
@@ -255,6 +295,9 @@ class ImportWriter:
             "notify_replies": imported.notify_replies,
             "like_count": len(imported.likes),
             "spam_reason": _optional(imported.spam_reason, 200),
+            "account_id": account_id,
+            # "verified" only with the account that was signed in
+            "verified_via": imported.verified_via if account_id is not None else None,
             # the comment answered: the parent (set with it), or see self._answers
             "reply_to_id": imported.answers_parent,
         }
