@@ -10,6 +10,7 @@ from sqlalchemy import delete, exists, func, select
 
 from .extensions import db
 from .models import Comment, CommentStatus, MailAddress, OutboxMessage, Site, Thread
+from .signals import comment_deleted
 from .threads import bump_versions
 
 
@@ -90,6 +91,7 @@ def erase_commenter(email):
     erasure = Erasure()
     comments = sorted(comments_by_email(email), key=lambda comment: comment.id, reverse=True)
     for comment in comments:
+        comment_deleted.send(comment, erased=True)  # webhooks forget what it said
         has_replies = db.session.scalar(select(exists().where(Comment.parent_id == comment.id)))
         if has_replies:
             _empty(comment)

@@ -22,6 +22,8 @@ ACTION_LABELS = {
     "edit_site": _l("changed a site"),
     "import": _l("imported comments"),
     "export": _l("exported comments"),
+    "add_webhook": _l("added a webhook"),
+    "remove_webhook": _l("removed a webhook"),
 }
 
 
