@@ -59,7 +59,8 @@ class Receiver:
             problem = self.verify(headers, body)
             if problem:
                 self.refused.append((problem, headers))
-                return 401 if problem == "bad signature" else 409
+                # A repeat was handled before: acknowledged, so that it is not sent again.
+                return 200 if problem == "repeated delivery" else 401
             self.seen_ids.add(headers["X-Widget-Delivery"])
             self.accepted.append({"headers": headers, "body": body, "json": json.loads(body)})
         return 200
