@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..extensions import db
 from ..models import Thread
@@ -131,7 +132,10 @@ def resend(delivery):
 
 
 def recent_deliveries(site_id, limit=50):
+    """The site's newest deliveries, each with its webhook and attempts (three queries)."""
     return db.session.scalars(
         select(WebhookDelivery).join(Webhook).where(Webhook.site_id == site_id)
+        .options(contains_eager(WebhookDelivery.webhook),
+                 selectinload(WebhookDelivery.attempt_log))
         .order_by(WebhookDelivery.id.desc()).limit(limit)
     ).all()
