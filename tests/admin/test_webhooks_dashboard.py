@@ -162,3 +162,21 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, site):
 
 def test_the_site_page_links_to_its_webhooks(dashboard, site):
     assert f'href="{page_url(site)}"' in dashboard.get(f"/admin/sites/{site.id}").text
+
+
+def test_every_fields_problem_shows_at_once(dashboard, site):
+    response = dashboard.post(page_url(site), data={"url": "ftp://x.example/", "format": "generic"})
+    assert response.status_code == 422
+    assert 'id="url-error"' in response.text and 'id="events-error"' in response.text
+
+
+def test_a_chat_webhooks_url_is_a_credential_and_is_not_shown_whole(dashboard, site):
+    secret_url = "https://hooks.slack.com/services/T0001/B0002/s3cr3tT0k3n"
+    response = dashboard.post(page_url(site), data={
+        "url": secret_url, "events": ALL_EVENTS, "format": "slack"})
+    assert response.status_code == 201
+    webhook = db.session.scalars(select(Webhook)).one()
+    make_delivery(webhook)
+    for page in (dashboard.get(page_url(site)).text, dashboard.get("/admin/audit").text):
+        assert "s3cr3tT0k3n" not in page
+        assert "https://hooks.slack.com/services/T0001/…" in page

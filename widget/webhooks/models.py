@@ -5,6 +5,7 @@ import enum
 import secrets
 import uuid
 from datetime import datetime
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -47,6 +48,19 @@ class Webhook(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     site: Mapped[Site] = relationship()
+
+    @property
+    def shown_url(self):
+        """The URL as pages and the audit log show it: a Slack or Discord webhook URL is
+        itself a credential (anyone holding it can post), so only its start is shown;
+        any query string (often a token) is hidden whatever the format."""
+        parts = urlsplit(self.url)
+        path = parts.path
+        if self.format != WebhookFormat.GENERIC:
+            kept = "/".join(path.split("/")[:3])
+            path = kept + "/…" if kept != path.rstrip("/") else path
+        return urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], path,
+                           "…" if parts.query else "", ""))
 
 
 class WebhookDelivery(db.Model):

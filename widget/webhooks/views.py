@@ -11,7 +11,14 @@ from ..admin.blueprint import admin_context, never_cache, require_admin
 from ..extensions import db
 from .forms import EVENT_LABELS, FORMAT_LABELS, ConfirmForm, WebhookForm
 from .models import EVENTS, Webhook, WebhookDelivery
-from .rules import WebhookRefused, create_webhook, recent_deliveries, resend, site_webhooks
+from .rules import (
+    WebhookRefused,
+    create_webhook,
+    recent_deliveries,
+    resend,
+    site_webhooks,
+    validated,
+)
 
 # Under /admin: the dashboard's own session cookie, sign-in and no-store, as admin.bp.
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/sites/<int:site_id>/webhooks")
@@ -45,16 +52,17 @@ def add_webhook(site_id):
     admin = current_admin()
     site = _site(site_id)
     form = WebhookForm()
-    if not form.validate():
-        return _page(site, form, status=422)
-    try:
-        webhook = create_webhook(site, form.url.data, form.events.data, form.format.data)
+    form_valid = form.validate()
+    try:  # the rules' reasons too, so that every field's problem shows at once
+        validated(form.url.data, form.events.data or [], form.format.data)
     except WebhookRefused as refusal:
-        db.session.rollback()
+        form_valid = False
         for name, messages in refusal.errors.items():
-            form[name].errors = list(messages)
+            form[name].errors = list(form[name].errors) or list(messages)
+    if not form_valid:
         return _page(site, form, status=422)
-    record(admin, "add_webhook", site.id, details=f"{webhook.format.value} {webhook.url}")
+    webhook = create_webhook(site, form.url.data, form.events.data, form.format.data)
+    record(admin, "add_webhook", site.id, details=f"{webhook.format.value} {webhook.shown_url}")
     db.session.commit()
     flash(_("Webhook added. Copy its secret now: it will not be shown again."))
     return _page(site, WebhookForm(formdata=None, data={"events": list(EVENTS)}),
@@ -76,10 +84,10 @@ def delete_webhook(site_id, webhook_id):
     webhook = db.session.get(Webhook, webhook_id)
     if webhook is None or webhook.site_id != site.id:
         abort(404, description=_("There is no such webhook on this site."))
-    record(admin, "remove_webhook", site.id, details=webhook.url)
+    record(admin, "remove_webhook", site.id, details=webhook.shown_url)
     db.session.delete(webhook)
     db.session.commit()
-    flash(_("Webhook to %(url)s removed.", url=webhook.url))
+    flash(_("Webhook to %(url)s removed.", url=webhook.shown_url))
     return redirect(url_for("webhooks.site_webhooks_page", site_id=site.id), code=303)
 
 
