@@ -1,4 +1,5 @@
-"""0011_webhooks goes down and up again (tests/test_config.py checks models and migrations agree)."""
+"""0011_webhooks goes down and up again (tests/test_config.py checks that models and
+migrations agree)."""
 
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect

@@ -28,7 +28,8 @@ class WebhookRefused(Exception):
 
 def is_private_host(host):
     """Loopback, private, link-local (cloud metadata) or otherwise not public."""
-    if host.lower() in ("localhost", "localhost.localdomain") or host.lower().endswith(".localhost"):
+    host = host.lower().rstrip(".")
+    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
         return True
     try:
         address = ipaddress.ip_address(host.strip("[]"))
