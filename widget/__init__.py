@@ -23,6 +23,7 @@ from . import (
     requestid,
     templating,
     theme,
+    webhooks,
 )
 from .config import load_config
 from .extensions import csrf, db, migrate
@@ -54,6 +55,7 @@ def create_app(test_config=None, instance_path=None):
     accounts.init_app(app)  # commenters who sign in
     avatars.init_app(app)
     mail.init_app(app)
+    webhooks.init_app(app)  # a site's comment events sent to other services
     app.register_blueprint(theme.bp)
     if app.config["DEMO"]:
         app.register_blueprint(demo.bp)

@@ -10,6 +10,7 @@ from sqlalchemy import delete, exists, func, select
 
 from .extensions import db
 from .models import Comment, CommentStatus, MailAddress, OutboxMessage, Site, Thread
+from .signals import comment_deleted
 from .threads import bump_versions
 
 
@@ -102,6 +103,7 @@ def erase_comments(comments):
     erasure = Erasure()
     comments = sorted(comments, key=lambda comment: comment.id, reverse=True)
     for comment in comments:
+        comment_deleted.send(comment, erased=True)  # webhooks forget what it said
         has_replies = db.session.scalar(select(exists().where(Comment.parent_id == comment.id)))
         if has_replies:
             _empty(comment)

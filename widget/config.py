@@ -62,6 +62,16 @@ class Defaults:
     SIGN_IN_CODES_PER_NETWORK = 20
     SIGN_IN_CODE_ATTEMPTS = 5
     MODERATOR_EMAILS = ()  # a comma-separated string or a JSON list in the environment
+    # Webhooks (webhooks/): each POST waits at most WEBHOOK_TIMEOUT seconds; a failed one
+    # is retried after WEBHOOK_RETRY_DELAY seconds, doubling, up to WEBHOOK_MAX_ATTEMPTS.
+    WEBHOOK_TIMEOUT = 5
+    WEBHOOK_WORKER = True  # send from a background thread in each app process
+    WEBHOOK_POLL_INTERVAL = 30  # seconds between the worker's looks for retries
+    WEBHOOK_RETRY_DELAY = 30
+    WEBHOOK_MAX_ATTEMPTS = 8
+    # Loopback, private and link-local targets (localhost, 10.x, 169.254.x…) are refused,
+    # so that a site's moderator cannot make the service probe its own network.
+    WEBHOOK_ALLOW_PRIVATE_TARGETS = False
     CUSTOM_CSS_MAX_LENGTH = 50_000
 
     # Behind a reverse proxy: how many hops of X-Forwarded-* to trust (0: none, use the

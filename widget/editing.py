@@ -19,7 +19,7 @@ from sqlalchemy import exists, select
 from .extensions import db
 from .markup import render_comment
 from .models import Comment, CommentStatus, utcnow
-from .signals import comment_edited
+from .signals import comment_deleted, comment_edited
 from .threads import bump_version, initial_status
 
 EDIT_TOKEN_SALT = "widget.edit-comment"
@@ -108,7 +108,10 @@ def edit_comment(site, comment, text, spam_reason=None):
 
 def delete_comment(comment):
     """Hide the comment; it stays a "[deleted]" placeholder while replies hang below it."""
+    shown = comment.status in CHANGEABLE  # approved or pending: someone was told of it
     comment.status = CommentStatus.DELETED
+    if shown:
+        comment_deleted.send(comment)
     bump_version(comment.thread_id)
     db.session.commit()
     return comment

@@ -38,6 +38,7 @@ def dashboard(live_app, live_site, host_site):
                      verified_via="email")
         ensure_secret(site)  # the site page shows it, with the Rotate form
         make_admin("boss@example.org")
+        _webhook_with_deliveries(site, first)
         return {"site": site.id, "pending": pending.id, "member": member.id,
                 "banned": banned.id}
 
@@ -51,13 +52,35 @@ def make_account(site, name, **fields):
     return account
 
 
+def _webhook_with_deliveries(site, comment):
+    """The webhooks page with rows in every state: delivered, queued to retry, given up."""
+    from widget.models import utcnow
+    from widget.webhooks.models import WebhookAttempt, WebhookDelivery
+    from widget.webhooks.rules import create_webhook
+
+    webhook = create_webhook(site, "https://hooks.example.com/in", ["comment.created"], "slack")
+    for status_code, error, state in ((204, None, "delivered_at"), (500, "HTTP 500", None),
+                                      (None, "ConnectError: refused", "failed_at")):
+        delivery = WebhookDelivery(webhook_id=webhook.id, event="comment.created",
+                                   comment_id=comment.id, payload={}, attempts=1,
+                                   last_status_code=status_code, last_error=error)
+        if state:
+            setattr(delivery, state, utcnow())
+        db.session.add(delivery)
+        db.session.flush()
+        db.session.add(WebhookAttempt(delivery_id=delivery.id, status_code=status_code,
+                                      error=error, duration_ms=120))
+    db.session.commit()
+
+
 def admin_pages(dashboard):
     return ["/admin/", "/admin/comments", "/admin/comments?status=all", "/admin/threads",
             "/admin/sites", f"/admin/sites/{dashboard['site']}", "/admin/sites/new",
             "/admin/bans", f"/admin/bans/new?comment={dashboard['pending']}", "/admin/audit",
             f"/admin/comments/{dashboard['pending']}/edit",
             f"/admin/commenters/{dashboard['member']}", f"/admin/commenters/{dashboard['banned']}",
-            f"/admin/comments?account={dashboard['member']}&status=all"]
+            f"/admin/comments?account={dashboard['member']}&status=all",
+            f"/admin/sites/{dashboard['site']}/webhooks"]
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])

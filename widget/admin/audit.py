@@ -26,6 +26,8 @@ ACTION_LABELS = {
     "unban_account": _l("lifted a commenter account's ban"),
     "create_sso_secret": _l("made the SSO secret"),
     "rotate_sso_secret": _l("rotated the SSO secret"),
+    "add_webhook": _l("added a webhook"),
+    "remove_webhook": _l("removed a webhook"),
 }
 
 

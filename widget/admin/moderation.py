@@ -5,7 +5,7 @@ version (the cache key of its page), all in one transaction."""
 from ..extensions import db
 from ..markup import render_comment
 from ..models import CommentStatus, utcnow
-from ..signals import comment_approved
+from ..signals import comment_approved, comment_deleted, comment_restored
 from ..threads import bump_versions
 from . import audit
 
@@ -16,6 +16,9 @@ ACTION_STATUS = {
     "delete": CommentStatus.DELETED,
     "restore": CommentStatus.APPROVED,
 }
+# Statuses someone was shown (readers, or moderators in the queue): leaving them for
+# deleted or spam is news to webhooks; a spam comment deleted is not.
+SHOWN = (CommentStatus.APPROVED, CommentStatus.PENDING)
 
 
 def moderate(admin, comments, action):
@@ -23,17 +26,21 @@ def moderate(admin, comments, action):
 
     A comment published for the first time (from pending or spam) tells the signal's
     receivers, who email the author of the comment it answers; a restored one does not,
-    as it was most likely published, and announced, before.
+    as it was most likely published, and announced, before (it tells comment_restored,
+    for webhooks). One that leaves the thread tells comment_deleted.
     """
     to_status = ACTION_STATUS[action]
     changed = [comment for comment in comments if comment.status != to_status]
     for comment in changed:
         audit.record(admin, action, comment.thread.site_id, comment,
                      from_status=comment.status, to_status=to_status)
-        first_publication = comment.status in (CommentStatus.PENDING, CommentStatus.SPAM)
+        from_status = comment.status
+        first_publication = from_status in (CommentStatus.PENDING, CommentStatus.SPAM)
         comment.status = to_status
-        if to_status == CommentStatus.APPROVED and first_publication:
-            comment_approved.send(comment)
+        if to_status == CommentStatus.APPROVED:
+            (comment_approved if first_publication else comment_restored).send(comment)
+        elif from_status in SHOWN:
+            comment_deleted.send(comment)
     bump_versions({comment.thread_id for comment in changed})
     db.session.commit()
     return changed

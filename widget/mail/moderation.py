@@ -3,7 +3,7 @@
 from ..admin import audit
 from ..extensions import db
 from ..models import CommentStatus
-from ..signals import comment_approved
+from ..signals import comment_approved, comment_deleted
 from ..threads import bump_version
 
 
@@ -17,6 +17,7 @@ def moderate(comment, action, moderator=None):
         comment_approved.send(comment)
     else:
         comment.status = CommentStatus.DELETED
+        comment_deleted.send(comment)
     audit.record(None, action, comment.thread.site_id, comment,
                  from_status=CommentStatus.PENDING, to_status=comment.status,
                  details=f"Through the moderation link emailed to {moderator or 'a moderator'}.")
