@@ -2,8 +2,8 @@
 
 Serves the app on loopback with a fresh SQLite database and a seeded discussion, then
 photographs it with headless Chromium (Debian's /usr/bin/chromium, through Playwright):
-the demo article light and dark, a 320 px phone, the thread in Arabic (right to left), and
-the admin moderation queue when the admin dashboard is installed.
+the demo article light and dark, a 320 px phone, the thread in Arabic (right to left), the
+ways to sign in and a signed-in member's thread, and the admin moderation queue.
 """
 
 import sys
@@ -144,12 +144,47 @@ def shoot_admin_queue(browser, base, path):
     print(f"wrote {path.relative_to(PROJECT)}")
 
 
+def wait_for_signed_in_thread(page):
+    frame = page.frame_locator("#comments iframe")
+    frame.locator(".account-menu summary").wait_for()
+    frame.locator(".account-menu summary").click()
+    frame.locator(".account-menu-items").wait_for()
+
+
+def open_sign_in_choices(page):
+    frame = page.frame_locator("#comments iframe")
+    frame.locator(".sign-in-email summary").wait_for()
+    frame.locator(".sign-in-email summary").click()
+
+
+def shoot_thread_top(browser, url, path, prepare, height=560):
+    """The top of the embedded thread (account bar and form), as a reader first sees it."""
+    context = browser.new_context(viewport={"width": 1000, "height": 900}, device_scale_factor=1)
+    page = context.new_page()
+    page.goto(url)
+    wait_for_embedded_thread(page)
+    prepare(page)
+    page.wait_for_timeout(400)
+    box = page.locator("#comments iframe").bounding_box()
+    page.screenshot(path=str(path), full_page=True,
+                    clip={"x": box["x"], "y": box["y"], "width": box["width"], "height": height})
+    context.close()
+    print(f"wrote {path.relative_to(PROJECT)}")
+
+
 def main():
     OUTPUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as instance:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/demo.sqlite",
                           "SECRET_KEY": "screenshots-only-" + "x" * 16, "DEMO": True,
-                          "RATELIMIT_ENABLED": False}, instance_path=instance)
+                          "RATELIMIT_ENABLED": False,
+                          # Ways to sign in for the pictures: mail (never sent here) and a
+                          # provider (never called: the pictures stop before a click).
+                          "MAIL_SERVER": "127.0.0.1", "MAIL_WORKER": False,
+                          "MAIL_FROM": "comments@example.org",
+                          "LOGIN_PROVIDERS": {"github": {"client_id": "screenshots",
+                                                         "client_secret": "screenshots"}}},
+                         instance_path=instance)
         server = serve(app)
         base = f"http://127.0.0.1:{server.server_port}"
         with app.app_context():
@@ -157,6 +192,8 @@ def main():
             site = create_site("Demo", [base], key="demo")
             seed(site, base + "/", "A demo article", ENGLISH_DISCUSSION)
             seed(site, base + "/ar", "مقالة تجريبية", ARABIC_DISCUSSION)
+            site.login_providers = ["github"]
+            db.session.commit()
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -168,6 +205,10 @@ def main():
                       wait_for=wait_for_embedded_thread)
                 arabic = f"{base}/t/demo?url={quote(base + '/ar', safe='')}&lang=ar"
                 shoot(browser, arabic, OUTPUT / "thread-rtl-arabic.png", 800)
+                shoot_thread_top(browser, f"{base}/", OUTPUT / "sign-in-choices.png",
+                                 open_sign_in_choices)
+                shoot_thread_top(browser, f"{base}/?member=Ann%20Lee", OUTPUT / "signed-in.png",
+                                 wait_for_signed_in_thread, height=420)
                 seed_queue(app, "demo", base)
                 shoot_admin_queue(browser, base, OUTPUT / "admin-queue.png")
                 browser.close()
