@@ -3,13 +3,13 @@ sent by a background worker (or `flask mail send-pending`), retried with a growi
 and kept with their error when they keep failing."""
 
 import logging
-import threading
 from datetime import timedelta
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..background import BackgroundSender
 from ..extensions import db
 from ..models import OutboxMessage, utcnow
 from .sender import deliver
@@ -84,49 +84,6 @@ def send_due(limit=100):
     return sent, to_retry, given_up
 
 
-class MailWorker:
-    """One background thread per app process, woken after a commit that queued mail and
-    every MAIL_POLL_INTERVAL seconds for retries; started on first use, so that it is
-    born after gunicorn forks its workers."""
-
-    def __init__(self, app):
-        self.app = app
-        self.wakeup = threading.Event()
-        self.stopping = False
-        self.thread = None
-        self.lock = threading.Lock()
-
-    def wake(self):
-        with self.lock:
-            if self.thread is None or not self.thread.is_alive():
-                self.stopping = False
-                self.thread = threading.Thread(target=self._run, name="widget-mail",
-                                               daemon=True)
-                self.thread.start()
-        self.wakeup.set()
-
-    def stop(self, timeout=10):
-        self.stopping = True
-        self.wakeup.set()
-        if self.thread is not None:
-            self.thread.join(timeout)
-
-    def _run(self):
-        while not self.stopping:
-            self.wakeup.wait(self.app.config["MAIL_POLL_INTERVAL"])
-            self.wakeup.clear()
-            if self.stopping:
-                break
-            with self.app.app_context():
-                try:
-                    while send_due()[0]:
-                        pass
-                except Exception:
-                    log.exception("The mail worker could not process the outbox")
-                finally:
-                    db.session.remove()
-
-
 def worker(app):
     return app.extensions.get(WORKER_KEY)
 
@@ -141,7 +98,9 @@ def _wake_after_commit(session):
 
 def init_app(app):
     if app.config.get("MAIL_SERVER") and app.config["MAIL_WORKER"]:
-        app.extensions[WORKER_KEY] = MailWorker(app)
+        # Woken after a commit that queued mail, and every MAIL_POLL_INTERVAL for retries.
+        app.extensions[WORKER_KEY] = BackgroundSender(app, "mail", "MAIL_POLL_INTERVAL",
+                                                      send_due)
 
 
 event.listen(Session, "after_commit", _wake_after_commit)
