@@ -1,5 +1,4 @@
-"""The WSGI entry point: `gunicorn wsgi:app`, `flask --app wsgi …`."""
+"""The WSGI entry point in a checkout: `gunicorn wsgi:app`, `flask --app wsgi …` (an
+installed package has `widget.wsgi:app` and the `widget` command)."""
 
-from widget import create_app
-
-app = create_app()
+from widget.wsgi import app  # noqa: F401

@@ -1,7 +1,5 @@
 """A self-hosted comment service: create_app() builds the Flask application."""
 
-from pathlib import Path
-
 from flask import Flask
 
 from . import (
@@ -27,15 +25,12 @@ from . import (
 )
 from .config import load_config
 from .extensions import csrf, db, migrate
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-MIGRATIONS_DIR = PROJECT_DIR / "migrations"
-STATIC_DIR = PROJECT_DIR / "static"
+from .paths import MIGRATIONS_DIR, STATIC_DIR, instance_path_from_environment
 
 
 def create_app(test_config=None, instance_path=None):
-    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
-                static_folder=str(STATIC_DIR))
+    app = Flask(__name__, instance_path=instance_path or instance_path_from_environment(),
+                instance_relative_config=True, static_folder=str(STATIC_DIR))
     load_config(app, test_config)
     app.session_interface = admin.SplitSessionInterface()  # the dashboard's own cookie
 

@@ -136,10 +136,10 @@ def load_config(app, test_config=None):
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", app.config["ADMIN_SESSION_LIFETIME"])
     if "DATABASE_URL" in app.config:
         app.config.setdefault("SQLALCHEMY_DATABASE_URI", app.config["DATABASE_URL"])
-    app.config.setdefault(
-        "SQLALCHEMY_DATABASE_URI",
-        "sqlite:///" + os.path.join(app.instance_path, "widget.sqlite"),
-    )
+    default_database = "sqlite:///" + os.path.join(app.instance_path, "widget.sqlite")
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", default_database)
+    if app.config["SQLALCHEMY_DATABASE_URI"] == default_database:
+        _make_instance_folder(Path(app.instance_path))  # SQLite makes the file, not its folder
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     _session_cookie_for_embedding(app.config)
@@ -161,12 +161,36 @@ def _session_cookie_for_embedding(config):
             config[name] = value
 
 
+class InstanceFolderError(RuntimeError):
+    """The instance folder cannot be made or written (e.g. an installed package's
+    <prefix>/var/widget-instance under a system prefix): the message says what to set."""
+
+    def __init__(self, instance_path, error):
+        super().__init__(
+            f"Cannot write to the instance folder {instance_path} "
+            f"({error.strerror or error}): it keeps the generated secret key and the default "
+            "SQLite database. Set WIDGET_INSTANCE_PATH to a folder this user may write, or "
+            "set both WIDGET_SECRET_KEY and WIDGET_DATABASE_URL.")
+
+
+def _make_instance_folder(instance_path):
+    try:
+        instance_path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InstanceFolderError(instance_path, error) from error
+
+
 def _instance_secret(instance_path):
     """Generate a secret once and keep it in the instance folder, readable only by us."""
     secret_file = instance_path / "secret_key"
     if not secret_file.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
-        fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        _make_instance_folder(instance_path)
+        try:
+            fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            raise  # another process is making it at this moment: not the folder's fault
+        except OSError as error:
+            raise InstanceFolderError(instance_path, error) from error
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return secret_file.read_text().strip()
