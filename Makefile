@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test migrate bench bench-import clean translations translations-update screenshots
+.PHONY: run test install install-test migrate bench bench-import clean translations translations-update screenshots dist
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ run: migrate
 # One test process per CPU (pytest-xdist); PYTEST_ARGS="-n 0 tests/test_x.py" for one file.
 test: install-test
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+# The source distribution and the wheel in dist/ (templates, static files, catalogs and
+# migrations inside; setup.py copies static/ and migrations/ into the package). Install
+# anywhere with `pip install dist/widget-*.whl`; then the `widget` command (README).
+dist: install-test
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist
 
 # Seed threads of 10 to 5,000 comments, serve them with gunicorn (SQLite, and PostgreSQL
 # when WIDGET_TEST_DATABASE_URL is set), measure with wrk beside Isso 0.14 (installed once
@@ -65,4 +72,4 @@ screenshots: install-test
 	$(BIN)/python scripts/screenshots.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache bench/.venv-isso
+	rm -rf $(VENV) instance .pytest_cache bench/.venv-isso build dist

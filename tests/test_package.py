@@ -222,7 +222,7 @@ def install_into_fresh_venv(wheel, venv):
                    timeout=60)
     result = subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install",
-         "--quiet", "--disable-pip-version-check", str(wheel)],
+         "--quiet", "--no-compile", "--disable-pip-version-check", str(wheel)],
         capture_output=True, text=True, timeout=300)
     if result.returncode != 0:
         output = result.stdout + result.stderr
