@@ -2,4 +2,4 @@
 (`gunicorn wsgi:app` in a checkout). They live in the package, widget/gunicorn_config.py,
 so that `widget serve` of an installed package uses the same ones."""
 
-from widget.gunicorn_config import keepalive, threads, worker_class, wsgi_app  # noqa: F401
+from widget.gunicorn_config import *  # noqa: F403 (gunicorn takes every setting it finds)
