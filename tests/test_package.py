@@ -111,9 +111,10 @@ def test_the_wheel_installs_and_serves_comments(tmp_path):
         "'package': widget.__file__, 'static': str(p.STATIC_DIR), "
         "'migrations': str(p.MIGRATIONS_DIR), "
         "'control_socket': gunicorn.version_info >= (25, 1)}))"), env=env, cwd=run_folder))
-    site_packages = str(venv / "lib")
-    assert all(facts[name].startswith(site_packages)
-               for name in ("package", "static", "migrations")), facts
+    installed_package = Path(facts["package"]).resolve().parent
+    assert installed_package.is_relative_to(venv.resolve()), facts  # not the checkout's
+    assert Path(facts["static"]) == installed_package / "static", facts
+    assert Path(facts["migrations"]) == installed_package / "migrations", facts
 
     run(venv, "widget", "db", "upgrade", env=env, cwd=run_folder)
     site = json.loads(run(venv, "widget", "sites", "create", "Installed blog",
