@@ -8,6 +8,7 @@ form and reads the comment back. The quick tests cover the parts a checkout reli
 where static/ and migrations/ are found, the instance folder, the command's command list.
 """
 
+import importlib.util
 import json
 import os
 import re
@@ -19,6 +20,7 @@ import sys
 import time
 import zipfile
 from html.parser import HTMLParser
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import quote, urljoin
 
@@ -94,6 +96,8 @@ def test_the_widget_command_has_every_command_of_the_app(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     listed = set(re.findall(r"^  ([a-z][\w-]*)\s", result.output.split("Commands:")[1], re.M))
     assert app_commands | {"serve", "run", "shell"} <= listed
+    version = CliRunner().invoke(widget_command, ["--version"])
+    assert version.output.startswith(f"widget {metadata.version('widget')}"), version.output
 
 
 # --- slow: the wheel, installed and serving --------------------------------------------------
@@ -173,6 +177,8 @@ def a_reader_posts_and_reads_back(base_url, site_key):
 def build_wheel(tmp_path):
     """`python -m build` on a copy of the checkout (an sdist, then the wheel from it, as a
     release does), without build isolation so it needs no download."""
+    if importlib.util.find_spec("build") is None:
+        skip_unless_required("the wheel test needs `build` (pip install -e '.[test]')")
     source = tmp_path / "source"
     shutil.copytree(REPO, source, ignore=ignore_for_build)
     dist = tmp_path / "dist"
@@ -230,12 +236,17 @@ def install_into_fresh_venv(wheel, venv):
         capture_output=True, text=True, timeout=300)
     if result.returncode != 0:
         output = result.stdout + result.stderr
-        if not REQUIRED and any(sign in output for sign in OFFLINE_SIGNS):
-            pytest.skip("the wheel builds, but its dependencies cannot be downloaded "
-                        "(offline?); WIDGET_REQUIRE_PACKAGE=1 makes this a failure:\n"
-                        + output[-800:])
+        if any(sign in output for sign in OFFLINE_SIGNS):
+            skip_unless_required("the wheel builds, but its dependencies cannot be "
+                                 f"downloaded (offline?):\n{output[-800:]}")
         pytest.fail(f"pip install of the wheel failed:\n{output}")
     return venv
+
+
+def skip_unless_required(reason):
+    if REQUIRED:
+        pytest.fail(f"{reason}\n(WIDGET_REQUIRE_PACKAGE=1: this test must run)")
+    pytest.skip(f"{reason}\n(WIDGET_REQUIRE_PACKAGE=1 makes this a failure)")
 
 
 # --- running it ----------------------------------------------------------------------------

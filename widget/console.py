@@ -29,7 +29,9 @@ def serve_command(gunicorn_options):
 
 
 main = FlaskGroup(
-    name="widget", create_app=create_app,
+    name="widget", create_app=create_app, add_version_option=False,
     help="Run and manage the widget comment service (the commands of "
          "`flask --app wsgi …`, and `serve`). Settings: WIDGET_* environment variables.")
+main = click.version_option(package_name="widget", prog_name="widget",
+                           message="%(prog)s %(version)s")(main)
 main.add_command(serve_command)
