@@ -34,4 +34,6 @@ main = FlaskGroup(
          "`flask --app wsgi …`, and `serve`). Settings: WIDGET_* environment variables.")
 main = click.version_option(package_name="widget", prog_name="widget",
                            message="%(prog)s %(version)s")(main)
+# Flask's --app option would be ignored here (the app is always ours): leave it out.
+main.params = [option for option in main.params if option.name != "app"]
 main.add_command(serve_command)
