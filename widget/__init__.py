@@ -20,6 +20,7 @@ from . import (
     pagecache,
     ratelimit,
     requestid,
+    routing,
     templating,
     theme,
 )
@@ -36,6 +37,7 @@ def create_app(test_config=None, instance_path=None):
                 static_folder=str(STATIC_DIR))
     load_config(app, test_config)
     app.session_interface = admin.SplitSessionInterface()  # the dashboard's own cookie
+    routing.init_app(app)  # ids in paths within what the database holds
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
