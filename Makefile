@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test migrate bench bench-import clean translations translations-update screenshots
+.PHONY: run test fuzz install install-test migrate bench bench-import clean translations translations-update screenshots
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ run: migrate
 # One test process per CPU (pytest-xdist); PYTEST_ARGS="-n 0 tests/test_x.py" for one file.
 test: install-test
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+# The property tests with a long budget and a new seed each run (CI runs them briefly,
+# with a fixed seed): tests/test_fuzz.py and the route-table fuzzer in every state.
+fuzz: install-test
+	WIDGET_FUZZ_PROFILE=deep $(BIN)/python -m pytest -n auto -p no:cacheprovider \
+	  tests/test_fuzz.py tests/test_fuzz_routes.py $(PYTEST_ARGS)
 
 # Seed threads of 10 to 5,000 comments, serve them with gunicorn (SQLite, and PostgreSQL
 # when WIDGET_TEST_DATABASE_URL is set), measure with wrk beside Isso 0.14 (installed once
