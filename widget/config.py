@@ -61,6 +61,10 @@ class Defaults:
     # peer's address). Never more than there are proxies, or clients can pick their IP.
     PROXY_HOPS = 0
     REDIS_URL = None  # rate limits and the page cache, shared by every instance
+    # After a Redis failure the page cache skips Redis for this many seconds, doubling
+    # with each failed retry up to the maximum (the rate limiter backs off on its own).
+    REDIS_BREAKER_SECONDS = 1.0
+    REDIS_BREAKER_MAX_SECONDS = 30.0
 
     # Big threads come in pages: at most this many top-level comments, each with all its
     # replies, and no more comments than THREAD_PAGE_COMMENTS (unless one conversation
@@ -82,6 +86,9 @@ class Defaults:
     RATELIMIT_ACTIONS = "60 per minute; 600 per hour"  # likes and previews
     RATELIMIT_LOGIN = "5 per minute; 30 per hour"
     RATELIMIT_STORAGE_URI = None  # derived from REDIS_URL unless set
+    # A Redis that hangs costs a limit check at most this long; then counts are kept in
+    # memory and Redis is pinged (with the same time-out) after a back-off.
+    RATELIMIT_REDIS_TIMEOUT = 0.05
     RATELIMIT_KEY_PREFIX = "widget"
     RATELIMIT_HEADERS_ENABLED = True
     # A Redis outage must not stop comments: count in memory until it is back.
