@@ -5,7 +5,7 @@ import json
 import click
 from flask.cli import AppGroup
 
-from .abuse_cli import commenter_cli, site_rules_command
+from .abuse_cli import commenter_cli, privacy_cli, site_rules_command
 from .admin import admins_cli
 from .extensions import db
 from .i18n import available_languages, supported_language
@@ -132,6 +132,7 @@ sites_cli.add_command(site_rules_command)
 def init_app(app):
     app.cli.add_command(sites_cli)
     app.cli.add_command(commenter_cli)
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(admins_cli)
     app.cli.add_command(demo_command)
     porting_cli.init_app(app)
