@@ -10,6 +10,7 @@ from . import (
     avatars,
     clients,
     cli,
+    dbretry,
     demo,
     embed,
     errors,
@@ -40,6 +41,7 @@ def create_app(test_config=None, instance_path=None):
     routing.init_app(app)  # ids in paths within what the database holds
 
     db.init_app(app)
+    dbretry.init_app(app)  # a connection lost in the pool: the first statement again
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     ratelimit.init_app(app)  # the limiter, keyed on the client's network

@@ -8,7 +8,14 @@ from pathlib import Path
 class Defaults:
     """Safe defaults; every anti-abuse knob is a setting so operators can tune it."""
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No pool_pre_ping (a round trip before every request): a connection the database
+    # dropped fails its first statement, and that statement is retried once on a fresh
+    # connection (see dbretry.py).
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+    # PostgreSQL: a statement running longer than this many seconds (a lock held, a slow
+    # disk) is cancelled, and the reader gets a 503 (commenters keep their text) instead
+    # of a worker waiting for good. 0 turns it off.
+    DATABASE_STATEMENT_TIMEOUT = 10
     PUBLIC_URL = None
     # The thread form is bound to its thread and time by a signed token, not by the
     # session cookie, so that posting works inside a cross-site iframe with no cookies.
@@ -127,6 +134,21 @@ def load_config(app, test_config=None):
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     _session_cookie_for_embedding(app.config)
+    _statement_timeout(app.config)
+
+
+def _statement_timeout(config):
+    """PostgreSQL's statement_timeout, set for every connection through libpq's options."""
+    seconds = float(config.get("DATABASE_STATEMENT_TIMEOUT") or 0)
+    if seconds <= 0 or not str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        return
+    engine_options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(engine_options.get("connect_args") or {})
+    options = connect_args.get("options", "")
+    if "statement_timeout" not in options:
+        connect_args["options"] = f"{options} -cstatement_timeout={int(seconds * 1000)}".strip()
+    engine_options["connect_args"] = connect_args
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
 
 
 def _session_cookie_for_embedding(config):

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from .dbretry import on_own_connection
 from .extensions import db
 from .models import IpSalt, utcnow
 
@@ -101,8 +102,8 @@ def rotate_salts(now=None):
     longer kept. For start-up and the scheduler; requests only read."""
     period = current_period(now)
     made = _make_salts([period, period + 1])
-    with db.engine.begin() as connection:
-        connection.execute(delete(IpSalt).where(IpSalt.period <= period - SALTS_KEPT))
+    on_own_connection(lambda connection: connection.execute(
+        delete(IpSalt).where(IpSalt.period <= period - SALTS_KEPT)), begin=True)
     current_app.extensions.pop("widget.ip_salts", None)
     return made
 
