@@ -351,3 +351,20 @@ def test_a_locked_table_is_a_503_within_the_statement_timeout(pg_database, tmp_p
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_connection_that_dies_before_the_request_ends_is_no_500(
+        pg_database, pg_via_proxy, tmp_path):
+    """Found by the soak: PostgreSQL restarted after a page was made, before the request
+    ended; the session's final rollback failed and the finished page became a 500."""
+    proxy, url = pg_via_proxy
+    app = pg_app(url, pg_database, tmp_path)
+    with app.test_request_context():
+        db.session.execute(text("SELECT 1"))  # the request's connection, in a transaction
+        proxy.stop()
+    # leaving the context ran the teardown: no exception
+    proxy.start()
+    with app.app_context():
+        assert db.session.execute(text("SELECT 1")).scalar() == 1
+        db.session.remove()
+        db.engine.dispose()

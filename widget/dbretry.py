@@ -35,12 +35,26 @@ def on_own_connection(work, begin=False):
 
 
 def init_app(app):
-    """Listen on every ORM session (once per process, whatever the number of apps)."""
+    """Listen on every ORM session (once per process, whatever the number of apps), and
+    end each request's session without raising (after db.init_app: teardowns run in
+    reverse order, so this one comes first)."""
+    app.teardown_appcontext(_remove_session)
     for name, listener in (("after_begin", _connection_in_use),
                            ("after_transaction_end", _connection_released),
                            ("do_orm_execute", _retry_first_statement_on_a_lost_connection)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
+
+
+def _remove_session(exception=None):
+    """The connection may have died after the response was made (a database restart):
+    its rollback then fails, and that must not turn a finished request into a 500."""
+    try:
+        db.session.remove()
+    except DBAPIError as error:
+        log.warning("Database connection lost at the end of a request (%s)",
+                    type(error.orig or error).__name__)
+        db.session.registry.clear()
 
 
 def _connection_in_use(session, transaction, connection):
