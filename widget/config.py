@@ -142,9 +142,13 @@ def _statement_timeout(config):
     seconds = float(config.get("DATABASE_STATEMENT_TIMEOUT") or 0)
     if seconds <= 0 or not str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
         return
+    from sqlalchemy.engine import make_url
+
     engine_options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     connect_args = dict(engine_options.get("connect_args") or {})
-    options = connect_args.get("options", "")
+    # connect_args replace the URL's own ?options=… (e.g. a search_path): keep both.
+    options = connect_args.get("options") or make_url(
+        str(config["SQLALCHEMY_DATABASE_URI"])).query.get("options", "")
     if "statement_timeout" not in options:
         connect_args["options"] = f"{options} -cstatement_timeout={int(seconds * 1000)}".strip()
     engine_options["connect_args"] = connect_args

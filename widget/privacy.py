@@ -88,6 +88,14 @@ def _load_salt(period):
         # on a connection of its own so the caller's transaction is left alone.
         log.warning("No IP salt at all: making one now; run `flask privacy rotate` at "
                     "start-up and from a scheduler")
+        if db.engine.dialect.name == "sqlite" and db.session().in_transaction():
+            # SQLite: a second connection would wait for the caller's write lock (an
+            # import holds one): in the caller's transaction then, committed or rolled
+            # back with it, never by us; not cached, as it may be rolled back.
+            salt = secrets.token_hex(32)
+            with db.session.begin_nested():
+                db.session.add(IpSalt(period=period, salt=salt))
+            return salt, None
         _make_salts([period])
         with db.session.no_autoflush:
             return db.session.scalar(select(IpSalt.salt).where(IpSalt.period == period)), period
