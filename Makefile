@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test migrate bench bench-import clean translations translations-update screenshots dist
+.PHONY: run test fuzz soak install install-test migrate bench bench-import clean translations translations-update screenshots dist
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,20 @@ test: install-test
 dist: install-test
 	rm -rf dist
 	$(BIN)/python -m build --outdir dist
+
+# The property tests with a long budget and a new seed each run (CI runs them briefly,
+# with a fixed seed): tests/test_fuzz.py and the route-table fuzzer in every state.
+fuzz: install-test
+	WIDGET_FUZZ_PROFILE=deep $(BIN)/python -m pytest -n auto -p no:cacheprovider \
+	  tests/test_fuzz.py tests/test_fuzz_routes.py $(PYTEST_ARGS)
+
+# Ten minutes of mixed traffic on two gunicorn instances over a PostgreSQL and a Redis of
+# its own (temporary folder, own ports), PostgreSQL restarted and Redis stopped for a
+# minute mid-run; checks every accepted post is stored once, no 500, flat worker memory.
+# SOAK_SECONDS=60 for a short one (tests/test_soak.py runs that in CI).
+SOAK_SECONDS ?= 600
+soak: install-test
+	$(BIN)/python -m bench.soak --seconds $(SOAK_SECONDS)
 
 # Seed threads of 10 to 5,000 comments, serve them with gunicorn (SQLite, and PostgreSQL
 # when WIDGET_TEST_DATABASE_URL is set), measure with wrk beside Isso 0.14 (installed once

@@ -78,7 +78,6 @@ def pg_config(schema):
     return {
         "SQLALCHEMY_DATABASE_URI": PG_URL,
         "SQLALCHEMY_ENGINE_OPTIONS": {
-            "pool_pre_ping": True,
             "connect_args": {"options": f"-csearch_path={schema}"},
         },
     }

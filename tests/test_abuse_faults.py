@@ -5,6 +5,7 @@ stack trace, and the service recovers by itself."""
 import shutil
 import socket
 import threading
+import time
 
 import pytest
 from flask_sqlalchemy.session import Session
@@ -295,3 +296,75 @@ def test_a_crash_mid_post_leaves_no_half_written_comment(
     assert db.session.scalar(select(func.count(Comment.id))) == 0
     assert db.session.scalar(select(Thread.version)) == version_before
     assert db.session.scalar(select(func.count(Thread.id))) == (1 if existing_thread else 0)
+
+
+# --- PostgreSQL slow, or its pooled connections gone --------------------------------------
+
+def test_a_connection_lost_in_the_pool_is_retried_without_pre_ping(
+        pg_database, pg_via_proxy, tmp_path, caplog):
+    proxy, url = pg_via_proxy
+    app = pg_app(url, pg_database, tmp_path)
+    assert not app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping")
+    with app.app_context():
+        site_key = make_site().key
+        db.session.remove()
+    client = app.test_client()
+    token = fresh_token(client, site_key)  # the pool now holds a connection
+    proxy.stop()  # PostgreSQL restarted: every pooled connection is dead...
+    proxy.start()  # ...and the server is back
+    assert client.get(thread_path(site_key)).status_code == 200  # no 503: retried once
+    assert "Database connection lost while pooled" in caplog.text
+    proxy.stop()
+    proxy.start()
+    assert post(client, site_key, comment_fields(token, "After a restart")).status_code == 303
+    with app.app_context():
+        assert db.session.scalars(select(Comment.text)).all() == ["After a restart"]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_locked_table_is_a_503_within_the_statement_timeout(pg_database, tmp_path):
+    app = create_app({**BASE_CONFIG, **pg_database, "DATABASE_STATEMENT_TIMEOUT": 0.5},
+                     instance_path=str(tmp_path))
+    with app.app_context():
+        site_key = make_site().key
+        db.session.remove()
+    client = app.test_client()
+    token = fresh_token(client, site_key)
+    options = pg_database["SQLALCHEMY_ENGINE_OPTIONS"]
+    locker = create_engine(PG_URL, connect_args=options["connect_args"])
+    with locker.connect() as connection:
+        # Released by the server after 4 s, so that without a time-out the test ends too.
+        connection.execute(text("SET idle_in_transaction_session_timeout = '4s'"))
+        connection.execute(text("LOCK TABLE site IN ACCESS EXCLUSIVE MODE"))
+        started = time.monotonic()
+        response = post(client, site_key, comment_fields(token, "Locked out", name="Lou"))
+        elapsed = time.monotonic() - started
+        assert_form_kept(assert_clean_503(response), "Locked out", "Lou")
+        assert elapsed < 2.0, elapsed
+        page = client.get(thread_path(site_key))
+        assert_clean_503(page)
+        connection.rollback()
+    locker.dispose()
+    assert post(client, site_key, comment_fields(token, "Locked out", name="Lou")
+                ).status_code == 303
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_connection_that_dies_before_the_request_ends_is_no_500(
+        pg_database, pg_via_proxy, tmp_path):
+    """Found by the soak: PostgreSQL restarted after a page was made, before the request
+    ended; the session's final rollback failed and the finished page became a 500."""
+    proxy, url = pg_via_proxy
+    app = pg_app(url, pg_database, tmp_path)
+    with app.test_request_context():
+        db.session.execute(text("SELECT 1"))  # the request's connection, in a transaction
+        proxy.stop()
+    # leaving the context ran the teardown: no exception
+    proxy.start()
+    with app.app_context():
+        assert db.session.execute(text("SELECT 1")).scalar() == 1
+        db.session.remove()
+        db.engine.dispose()

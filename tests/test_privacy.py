@@ -2,6 +2,7 @@
 
 import json
 import re
+import time
 from urllib.parse import quote
 
 import pytest
@@ -19,7 +20,7 @@ from widget.models import (
     Thread,
     utcnow,
 )
-from widget.privacy import SECONDS_PER_DAY, current_period, hash_ip, ip_hashes
+from widget.privacy import SECONDS_PER_DAY, current_period, hash_ip, ip_hashes, rotate_salts
 
 from .abuse_helpers import JSON, comment_fields, fresh_token, post, post_new, thread_path
 from .conftest import ARTICLE, BASE_CONFIG, make_comment, make_thread
@@ -30,10 +31,16 @@ DAY = SECONDS_PER_DAY
 
 # --- IP hashes under rotating salts ------------------------------------------------------
 
+def salt_periods():
+    return db.session.scalars(select(IpSalt.period).order_by(IpSalt.period)).all()
+
+
 @pytest.mark.parametrize("app_config", [{"IP_SALT_DAYS": 2}])
 def test_hashes_are_stable_within_a_period_and_unlinkable_after(app):
     start = 100 * 2 * DAY  # the start of period 100
     assert current_period(start) == 100
+    rotate_salts(now=start)  # as at start-up: this period's salt and the next one's
+    assert salt_periods() == [100, 101]
     first = hash_ip("203.0.113.9", now=start)
     assert first == hash_ip("203.0.113.9", now=start + 2 * DAY - 1)  # same period
     assert first != hash_ip("203.0.113.10", now=start)
@@ -41,13 +48,45 @@ def test_hashes_are_stable_within_a_period_and_unlinkable_after(app):
     second = hash_ip("203.0.113.9", now=start + 2 * DAY)  # the next period: a new salt
     assert second != first
     assert ip_hashes("203.0.113.9", now=start + 2 * DAY) == [second, first]  # bans still match
-    periods = db.session.scalars(select(IpSalt.period).order_by(IpSalt.period)).all()
-    assert periods == [100, 101]
+    rotate_salts(now=start + 4 * DAY)  # the scheduler, two periods later
+    assert salt_periods() == [101, 102, 103]  # period 100's salt is gone: `first` is unlinkable
     third = hash_ip("203.0.113.9", now=start + 4 * DAY)
-    periods = db.session.scalars(select(IpSalt.period).order_by(IpSalt.period)).all()
-    assert periods == [101, 102]  # period 100's salt is gone: `first` is unlinkable now
     assert first not in ip_hashes("203.0.113.9", now=start + 4 * DAY)
     assert third not in (first, second)
+
+
+@pytest.mark.parametrize("app_config", [{"IP_SALT_DAYS": 2}])
+def test_no_request_makes_a_salt_when_a_period_begins(app, runner, client, site, caplog):
+    result = runner.invoke(args=["privacy", "rotate"])
+    assert result.exit_code == 0, result.output
+    period = current_period()
+    assert salt_periods() == [period, period + 1]  # the next one made ahead of time
+    assert "were ready" in runner.invoke(args=["privacy", "rotate"]).output
+
+    db.session.execute(text("DELETE FROM ip_salt"))
+    db.session.commit()
+    rotate_salts(now=time.time() - 2 * DAY)  # the scheduler last ran a period ago...
+    db.session.execute(text("DELETE FROM ip_salt WHERE period = :p"), {"p": period})
+    db.session.commit()  # ...and this period's salt is missing anyway
+    app.extensions.pop("widget.ip_salts", None)  # a new process
+    token = fresh_token(client, site.key)
+    assert post(client, site.key, comment_fields(token, "no salt of its own")).status_code == 303
+    assert salt_periods() == [period - 1]  # the request wrote none...
+    assert "No IP salt for period" in caplog.text  # ...it warned and used the previous one
+    comment = db.session.scalar(select(Comment))
+    assert comment.ip_hash == hash_ip("127.0.0.1", now=time.time() - 2 * DAY)  # the test client's
+
+
+def test_a_request_never_commits_the_callers_transaction(app, site):
+    """Even the last resort (no salt at all) makes it on a connection of its own."""
+    db.session.execute(text("DELETE FROM ip_salt"))
+    db.session.commit()
+    app.extensions.pop("widget.ip_salts", None)
+    site.name = "Renamed, not committed"
+    hash_ip("192.0.2.1")
+    db.session.rollback()
+    db.session.expire_all()
+    assert site.name == "Blog"
 
 
 def test_salts_are_random_and_kept_in_the_database(app):

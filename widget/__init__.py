@@ -9,6 +9,7 @@ from . import (
     avatars,
     clients,
     cli,
+    dbretry,
     demo,
     embed,
     errors,
@@ -19,6 +20,7 @@ from . import (
     pagecache,
     ratelimit,
     requestid,
+    routing,
     templating,
     theme,
     webhooks,
@@ -33,8 +35,10 @@ def create_app(test_config=None, instance_path=None):
                 instance_relative_config=True, static_folder=str(STATIC_DIR))
     load_config(app, test_config)
     app.session_interface = admin.SplitSessionInterface()  # the dashboard's own cookie
+    routing.init_app(app)  # ids in paths within what the database holds
 
     db.init_app(app)
+    dbretry.init_app(app)  # a connection lost in the pool: the first statement again
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     ratelimit.init_app(app)  # the limiter, keyed on the client's network

@@ -1,4 +1,5 @@
-"""Command line for privacy requests (`commenter export|erase`) and spam rules (`sites rules`)."""
+"""Command line for privacy requests (`commenter export|erase`), the IP salts (`privacy
+rotate`) and spam rules (`sites rules`)."""
 
 import json
 
@@ -9,8 +10,19 @@ from sqlalchemy import select
 from .commenters import erase_commenter, export_commenter
 from .extensions import db
 from .models import Site
+from .privacy import rotate_salts
 
 commenter_cli = AppGroup("commenter", help="Export or erase what is stored about a commenter.")
+privacy_cli = AppGroup("privacy", help="The salts under which IPs are hashed.")
+
+
+@privacy_cli.command("rotate")
+def rotate_command():
+    """Make this period's and the next period's IP salt and delete expired ones. Run it
+    from a scheduler (e.g. daily): then no request ever has to make a salt."""
+    made = rotate_salts()
+    click.echo(f"IP salts made for periods: {', '.join(map(str, made))}." if made
+               else "The IP salts were ready.")
 
 
 @commenter_cli.command("export")

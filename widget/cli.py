@@ -5,7 +5,7 @@ import json
 import click
 from flask.cli import AppGroup
 
-from .abuse_cli import commenter_cli, site_rules_command
+from .abuse_cli import commenter_cli, privacy_cli, site_rules_command
 from .accounts import cli as accounts_cli
 from .admin import admins_cli
 from .extensions import db
@@ -134,6 +134,7 @@ accounts_cli.init_app(sites_cli)  # sso, commenters, moderation
 def init_app(app):
     app.cli.add_command(sites_cli)
     app.cli.add_command(commenter_cli)
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(admins_cli)
     app.cli.add_command(demo_command)
     porting_cli.init_app(app)

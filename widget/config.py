@@ -8,7 +8,14 @@ from pathlib import Path
 class Defaults:
     """Safe defaults; every anti-abuse knob is a setting so operators can tune it."""
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No pool_pre_ping (a round trip before every request): a connection the database
+    # dropped fails its first statement, and that statement is retried once on a fresh
+    # connection (see dbretry.py).
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+    # PostgreSQL: a statement running longer than this many seconds (a lock held, a slow
+    # disk) is cancelled, and the reader gets a 503 (commenters keep their text) instead
+    # of a worker waiting for good. 0 turns it off.
+    DATABASE_STATEMENT_TIMEOUT = 10
     PUBLIC_URL = None
     # The thread form is bound to its thread and time by a signed token, not by the
     # session cookie, so that posting works inside a cross-site iframe with no cookies.
@@ -78,6 +85,10 @@ class Defaults:
     # peer's address). Never more than there are proxies, or clients can pick their IP.
     PROXY_HOPS = 0
     REDIS_URL = None  # rate limits and the page cache, shared by every instance
+    # After a Redis failure the page cache skips Redis for this many seconds, doubling
+    # with each failed retry up to the maximum (the rate limiter backs off on its own).
+    REDIS_BREAKER_SECONDS = 1.0
+    REDIS_BREAKER_MAX_SECONDS = 30.0
 
     # Big threads come in pages: at most this many top-level comments, each with all its
     # replies, and no more comments than THREAD_PAGE_COMMENTS (unless one conversation
@@ -100,6 +111,9 @@ class Defaults:
     RATELIMIT_LOGIN = "5 per minute; 30 per hour"
     RATELIMIT_EMAIL_SIGN_IN = "10 per minute; 60 per hour"  # codes asked for and entered
     RATELIMIT_STORAGE_URI = None  # derived from REDIS_URL unless set
+    # A Redis that hangs costs a limit check at most this long; then counts are kept in
+    # memory and Redis is pinged (with the same time-out) after a back-off.
+    RATELIMIT_REDIS_TIMEOUT = 0.05
     RATELIMIT_KEY_PREFIX = "widget"
     RATELIMIT_HEADERS_ENABLED = True
     # A Redis outage must not stop comments: count in memory until it is back.
@@ -143,6 +157,25 @@ def load_config(app, test_config=None):
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     _session_cookie_for_embedding(app.config)
+    _statement_timeout(app.config)
+
+
+def _statement_timeout(config):
+    """PostgreSQL's statement_timeout, set for every connection through libpq's options."""
+    seconds = float(config.get("DATABASE_STATEMENT_TIMEOUT") or 0)
+    if seconds <= 0 or not str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        return
+    from sqlalchemy.engine import make_url
+
+    engine_options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(engine_options.get("connect_args") or {})
+    # connect_args replace the URL's own ?options=… (e.g. a search_path): keep both.
+    options = connect_args.get("options") or make_url(
+        str(config["SQLALCHEMY_DATABASE_URI"])).query.get("options", "")
+    if "statement_timeout" not in options:
+        connect_args["options"] = f"{options} -cstatement_timeout={int(seconds * 1000)}".strip()
+    engine_options["connect_args"] = connect_args
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
 
 
 def _session_cookie_for_embedding(config):

@@ -4,9 +4,16 @@ Titles and generic messages are translated; a view's own description (translated
 was raised) replaces the generic message. Unexpected errors and database outages are
 logged with the request id that the page (and the X-Request-Id header) shows, so a
 reader's report can be found in the logs.
+
+An error page is rendered from what is already known: it never parses a body that the
+view did not parse (it may be huge, chunked, or not valid for its Content-Type), never
+asks an unavailable database who is signed in, and a handler that fails anyway falls
+back to a plain page for the error it was handling (see `render_safely`).
 """
 
-from flask import current_app, jsonify, make_response, render_template, request
+import functools
+
+from flask import Response, current_app, g, jsonify, make_response, render_template, request
 from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -50,6 +57,9 @@ INTERNAL_ERROR_MESSAGE = _l(
 DATABASE_DOWN_MESSAGE = _l("The comments are temporarily unavailable. Nothing you sent was lost "
                            "on our side; please try again in a minute.")
 DATABASE_RETRY_AFTER = 30
+# The largest body an error page reads to keep a commenter's text (MAX_CONTENT_LENGTH
+# applies when smaller): a form with the longest comment fits well within.
+SAFE_FORM_BYTES = 1024 * 1024
 # PostgreSQL error classes that mean "not now" rather than "wrong": connection problems,
 # a read-only transaction (a replica, or a database being failed over), too many
 # connections or no space, a server shutting down.
@@ -66,6 +76,57 @@ def error_message(error):
     if error.description == type(error).description and error.code in MESSAGES:
         return str(MESSAGES[error.code])  # Werkzeug's default text: say it in the reader's language
     return str(error.description)
+
+
+def render_safely(handler):
+    """Wrap an error handler so that its own failure (the database gone while it renders,
+    a body it could not read) answers with the plain page for the error it was handling,
+    never with a 500 of its own."""
+    @functools.wraps(handler)
+    def guarded(error):
+        try:
+            return handler(error)
+        except Exception:
+            current_app.logger.exception("Error handler %s failed on %s %s",
+                                         handler.__name__, request.method, request.path)
+            discard_transaction()
+            g.setdefault("admin", None)  # the dashboard's context must not ask the database
+            return _plain_error_page(error)
+    return guarded
+
+
+def _plain_error_page(error):
+    if isinstance(error, DBAPIError) and is_database_unavailable(error):
+        error = ServiceUnavailable(DATABASE_DOWN_MESSAGE)
+    elif not isinstance(error, HTTPException):
+        error = InternalServerError()
+    try:
+        return handle_http_error(error)
+    except Exception:  # even the template failed: text, no template, no database
+        current_app.logger.exception("Plain error page failed on %s", request.path)
+        return Response(f"{TITLES.get(error.code, error.name)}\n\n{error_message(error)}\n",
+                        error.code, mimetype="text/plain")
+
+
+def submitted_form():
+    """The fields of the request's form when that is safe to know, else None; never raises.
+
+    Safe: the view parsed the body already, or the body is a form (urlencoded or
+    multipart) of known length within MAX_CONTENT_LENGTH. Never a chunked or oversized
+    body, never JSON; a body that does not parse gives None.
+    """
+    if "form" in request.__dict__:  # werkzeug's cached_property: parsed by the view
+        return request.form
+    if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return None
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or SAFE_FORM_BYTES
+    length = request.content_length
+    if length is None or length > min(limit, SAFE_FORM_BYTES):
+        return None
+    try:
+        return request.form
+    except Exception:  # a multipart body without boundary, a truncated one, ...
+        return None
 
 
 def handle_http_error(error):
@@ -123,6 +184,7 @@ def handle_database_error(error):
         return handle_unexpected(error)
     discard_transaction()
     log_database_outage(error)
+    g.setdefault("admin", None)  # the dashboard's page must not ask the database again
     response = handle_http_error(ServiceUnavailable(DATABASE_DOWN_MESSAGE))
     response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
     return response
@@ -149,6 +211,6 @@ def discard_transaction():
 
 
 def init_app(app):
-    app.register_error_handler(HTTPException, handle_http_error)
-    app.register_error_handler(DBAPIError, handle_database_error)
-    app.register_error_handler(Exception, handle_unexpected)
+    app.register_error_handler(HTTPException, render_safely(handle_http_error))
+    app.register_error_handler(DBAPIError, render_safely(handle_database_error))
+    app.register_error_handler(Exception, render_safely(handle_unexpected))

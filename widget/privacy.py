@@ -1,6 +1,7 @@
 """Personal data kept as little as possible: IPs only as hashes under rotating salts.
 
-Every WIDGET_IP_SALT_DAYS days a new random salt is made and kept in the ip_salt table;
+Every WIDGET_IP_SALT_DAYS days a new random salt is used, kept in the ip_salt table and
+made ahead of time (at start-up and by `flask privacy rotate`, run by a scheduler);
 the salt before it is kept one more period (so a ban made just before the change still
 matches), older ones are deleted. Once a salt is gone, nobody (not even whoever holds
 the database and the secret key) can tell which address made a hash under it.
@@ -8,15 +9,19 @@ the database and the secret key) can tell which address made a hash under it.
 
 import hashlib
 import hmac
+import logging
 import secrets
 import time
 
 from flask import current_app
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from .dbretry import on_own_connection
 from .extensions import db
-from .models import IpSalt
+from .models import IpSalt, utcnow
+
+log = logging.getLogger(__name__)
 
 SECONDS_PER_DAY = 86_400
 SALTS_KEPT = 2  # the current period's and the one before
@@ -42,7 +47,7 @@ def ip_hashes(ip, now=None):
     if not ip:
         return []
     period = current_period(now)
-    salt_for(period)  # make sure the current one exists
+    salt_for(period)  # warns when the current one is missing
     salts = db.session.scalars(
         select(IpSalt.salt).where(IpSalt.period <= period).order_by(IpSalt.period.desc())
     ).all()
@@ -55,26 +60,86 @@ def _hash(ip, salt):
 
 
 def salt_for(period):
-    """The salt of a period, made (and older salts deleted) on first use.
+    """The salt of a period, read from the database; never written by the request.
 
-    Cached per app: a period's salt never changes once made, so each process asks the
-    database once per period.
+    Salts are made ahead of time (`rotate_salts`: at start-up and by `flask privacy
+    rotate` from a scheduler). When the period's salt is missing anyway, the newest
+    earlier one is used and a warning logged. Cached per app: a period's salt never
+    changes once made, so each process asks the database once per period.
     """
     cache = current_app.extensions.setdefault("widget.ip_salts", {})
     if period not in cache:
+        salt, found_period = _load_salt(period)
+        if found_period != period:
+            return salt  # not cached: the period's own salt may be made any moment
         cache.clear()
-        cache[period] = _load_or_make_salt(period)
+        cache[period] = salt
     return cache[period]
 
 
-def _load_or_make_salt(period):
-    existing = db.session.get(IpSalt, period)
-    if existing is not None:
-        return existing.salt
-    try:
-        db.session.add(IpSalt(period=period, salt=secrets.token_hex(32)))
-        db.session.execute(delete(IpSalt).where(IpSalt.period <= period - SALTS_KEPT))
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()  # a concurrent request made it first: use theirs
-    return db.session.scalar(select(IpSalt.salt).where(IpSalt.period == period))
+def _load_salt(period):
+    with db.session.no_autoflush:  # a read: the caller's pending changes stay pending
+        row = db.session.execute(
+            select(IpSalt.salt, IpSalt.period).where(IpSalt.period <= period)
+            .order_by(IpSalt.period.desc()).limit(1)
+        ).first()
+    if row is None:
+        # Nothing at all (start-up never made one): the only case a request makes it,
+        # on a connection of its own so the caller's transaction is left alone.
+        log.warning("No IP salt at all: making one now; run `flask privacy rotate` at "
+                    "start-up and from a scheduler")
+        if db.engine.dialect.name == "sqlite" and db.session().in_transaction():
+            # SQLite: a second connection would wait for the caller's write lock (an
+            # import holds one): in the caller's transaction then, committed or rolled
+            # back with it, never by us; not cached, as it may be rolled back.
+            salt = secrets.token_hex(32)
+            with db.session.begin_nested():
+                db.session.add(IpSalt(period=period, salt=salt))
+            return salt, None
+        _make_salts([period])
+        with db.session.no_autoflush:
+            return db.session.scalar(select(IpSalt.salt).where(IpSalt.period == period)), period
+    if row.period != period:
+        log.warning("No IP salt for period %s yet: using period %s's; run `flask privacy "
+                    "rotate` from a scheduler", period, row.period)
+    return row.salt, row.period
+
+
+def rotate_salts(now=None):
+    """Make the current and the next period's salts (if missing) and delete the ones no
+    longer kept. For start-up and the scheduler; requests only read."""
+    period = current_period(now)
+    made = _make_salts([period, period + 1])
+    on_own_connection(lambda connection: connection.execute(
+        delete(IpSalt).where(IpSalt.period <= period - SALTS_KEPT)), begin=True)
+    current_app.extensions.pop("widget.ip_salts", None)
+    return made
+
+
+def _make_salts(periods):
+    """Insert the salts that are missing, each in a transaction of its own (a concurrent
+    maker may win: then theirs is kept). Returns the periods made."""
+    made = []
+    for period in periods:
+        try:
+            with db.engine.begin() as connection:
+                exists = connection.scalar(select(IpSalt.period).where(IpSalt.period == period))
+                if exists is None:
+                    connection.execute(IpSalt.__table__.insert().values(
+                        period=period, salt=secrets.token_hex(32), created_at=utcnow()))
+                    made.append(period)
+        except IntegrityError:
+            pass
+    return made
+
+
+def prepare_salts(app):
+    """At start-up: make this period's and the next one's salt, so no request has to.
+    A database not there yet (before `db upgrade`) is only worth a warning."""
+    with app.app_context():
+        try:
+            rotate_salts()
+        except DBAPIError as error:
+            log.warning("Could not prepare the IP salts at start-up (%s); run `flask "
+                        "privacy rotate` once the database is ready",
+                        str(error.orig or error).splitlines()[0])

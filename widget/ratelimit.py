@@ -97,6 +97,11 @@ def init_app(app):
     config = app.config
     if not config.get("RATELIMIT_STORAGE_URI"):
         config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
+    if config["RATELIMIT_STORAGE_URI"].startswith("redis"):
+        # Redis-py waits forever by default: a hanging Redis would hang every request.
+        timeout = config["RATELIMIT_REDIS_TIMEOUT"]
+        config.setdefault("RATELIMIT_STORAGE_OPTIONS", {
+            "socket_timeout": timeout, "socket_connect_timeout": timeout})
     _forget_previous_app()
     limiter.init_app(app)
 

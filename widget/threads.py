@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, exists, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .dbretry import on_own_connection
 from .extensions import db
 from .markup import render_comment
 from .models import Comment, CommentStatus, ModerationMode, Site, Thread
@@ -362,8 +363,8 @@ def page_state(key, normalized_url):
     if not SITE_KEY.fullmatch(key or ""):
         return None
     # A connection of its own, outside the ORM session: on the path of every revalidation.
-    with db.engine.connect() as connection:
-        return connection.execute(_PAGE_STATE, {"key": key, "url": normalized_url}).first()
+    return on_own_connection(lambda connection: connection.execute(
+        _PAGE_STATE, {"key": key, "url": normalized_url}).first())
 
 
 def _site_and_its_thread(*columns):

@@ -10,7 +10,7 @@ from flask import current_app, request, send_file
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..errors import handle_http_error
+from ..errors import handle_http_error, render_safely
 from ..extensions import db
 from ..porting.export import write_export
 from ..porting.service import run_import
@@ -96,6 +96,7 @@ def export_comments(site_id):
 
 
 @bp.errorhandler(RequestEntityTooLarge)
+@render_safely
 def too_large(error):
     """An import over the limit: the site page, with the limit beside the file field."""
     if request.endpoint != IMPORT_ENDPOINT or not _is_superadmin():

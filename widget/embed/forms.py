@@ -35,9 +35,10 @@ from wtforms.validators import DataRequired, Email, Length, Optional, StopValida
 from ..websites import website_problem, without_credentials
 from ..xmltext import XML_FORBIDDEN_NONCHARACTERS
 
+from ..routing import MAX_ID
+
 FORM_TOKEN_SALT = "widget.comment-form"
 PARENT_ID = re.compile(r"[0-9]{1,10}")
-MAX_ID = 2**31 - 1  # PostgreSQL's integer
 # Bidirectional overrides and isolates: they let a name or address display as
 # something else than what it is ("Trojan Source"-style spoofing).
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

@@ -22,6 +22,8 @@ from ..errors import (
     handle_http_error,
     is_database_unavailable,
     log_database_outage,
+    render_safely,
+    submitted_form,
 )
 from ..mail.notifications import mail_enabled
 from ..privacy import hash_ip
@@ -142,6 +144,7 @@ class RetryTarget:
 
 
 @bp.errorhandler(TooManyRequests)
+@render_safely
 def too_many_posts(error):
     if request.endpoint != "embed.post" or _wants_json():
         return handle_http_error(error)
@@ -155,6 +158,7 @@ def too_many_posts(error):
 
 
 @bp.errorhandler(DBAPIError)
+@render_safely
 def database_error(error):
     if request.endpoint != "embed.post" or _wants_json() or not is_database_unavailable(error):
         return handle_database_error(error)
@@ -170,7 +174,8 @@ def database_error(error):
 
 def _retry_page(status, title, message, site_known, reference=None):
     """The typed comment in a fresh form (new token) with a message, or None when the
-    request does not name a thread."""
+    request does not name a thread. The comment is kept when the body is a form that is
+    safe to read (see errors.submitted_form); otherwise the form comes back empty."""
     site_key = (request.view_args or {}).get("site_key", "")
     try:
         url = normalize_url(request.args.get("url", ""))
@@ -179,7 +184,7 @@ def _retry_page(status, title, message, site_known, reference=None):
     site = find_site(site_key) if site_known else None
     target = RetryTarget(SiteRef(site_key, site.allowed_origins if site else []), url,
                          clean_title(request.args.get("title", "")))
-    form = CommentForm(thread_binding=target.binding,
+    form = CommentForm(formdata=submitted_form(), thread_binding=target.binding,
                        max_length=current_app.config["COMMENT_MAX_LENGTH"])
     form.subject.data = ""
     response = current_app.make_response((render_template(
