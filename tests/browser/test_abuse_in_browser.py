@@ -14,9 +14,13 @@ def thread_page_url(live_app, site_key, host_site, path="/article.html"):
 def test_the_honeypot_is_out_of_sight_out_of_reach_and_out_of_the_accessibility_tree(
         page, live_app, live_site, host_site):
     page.goto(thread_page_url(live_app, live_site, host_site))
-    trap = page.locator("#reply-form input[name=subject]")
-    box = trap.bounding_box()
-    assert box is None or box["x"] + box["width"] <= 0  # off screen
+    # Out of sight: a one-pixel box clipped to nothing (not moved off screen, which
+    # would widen a right-to-left page).
+    holder = page.locator("#reply-form .form-trap")
+    box = holder.bounding_box()
+    assert box["width"] <= 1 and box["height"] <= 1
+    assert holder.evaluate("el => getComputedStyle(el).clipPath") == "inset(50%)"
+    assert holder.evaluate("el => getComputedStyle(el).overflow") == "hidden"
     assert page.get_by_role("textbox", name="Leave this field empty").count() == 0
     assert page.get_by_role("textbox", name="Comment").count() == 1  # real fields are there
     focused = []
