@@ -98,7 +98,8 @@ def request_token(site):
 
 
 def current_viewer(site):
-    """Who is signed in on this request, or None; memoised for the request."""
+    """Who is signed in on this request, or None; memoised on the request itself (not on
+    g, which lives as long as the app context and may outlast one request)."""
     cache = request.__dict__.setdefault("_widget_viewers", {})
     if site.id not in cache:
         cache[site.id] = find_viewer(site, request_token(site))
