@@ -44,7 +44,7 @@ def _errors(*statuses):
     def decorate(view):
         for status in statuses:
             view = admin.alt_response(status, schema=ErrorSchema)(view)
-        return admin.doc(security=SECURITY)(view)
+        return admin.doc(security=SECURITY, operationId=view.__name__)(view)
     return decorate
 
 

@@ -42,7 +42,9 @@ def json_error(error):
     status = error.code or 500
     data = getattr(error, "data", None) or {}
     errors = {}
-    for location_errors in (data.get("messages") or {}).values():  # webargs: per location
+    for location, location_errors in (data.get("messages") or {}).items():  # webargs
+        if not isinstance(location_errors, dict):  # e.g. a body that is not JSON at all
+            location_errors = {"body" if location == "json" else location: location_errors}
         for name, messages in location_errors.items():
             errors[str(name)] = _flat_messages(messages)
     errors.update(data.get("errors") or {})

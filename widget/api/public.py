@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from .. import editing, guard, likes
 from ..accounts.commenting import check_commenter
-from ..accounts.sessions import TOKEN_HEADER, find_viewer
+from ..accounts.sessions import find_viewer
 from ..embed.forms import EditForm, fresh_form_token
 from ..embed.listing import page_bounds
 from ..embed.views import ThreadRequest, check_origin
@@ -39,6 +39,7 @@ from ..threads import (
 from ..urls import InvalidURL, normalize_url
 from .blueprint import EDIT_TOKEN_HEADER, public
 from .schemas import (
+    AccountHeader,
     ArticleQuery,
     CommentSchema,
     CountsQuery,
@@ -51,6 +52,7 @@ from .schemas import (
     LikedSchema,
     LikeSchema,
     NewCommentSchema,
+    OwnerHeaders,
     PostedSchema,
     ThreadQuery,
     ThreadSchema,
@@ -59,20 +61,16 @@ from .schemas import (
 HELD = ("pending", "spam")  # spam looks, to its author, like any comment awaiting moderation
 # Form fields by the names the API gives them.
 FIELD_NAMES = {"csrf_token": "token", "parent": "parent_id"}
-EDIT_TOKEN_DOC = {"in": "header", "name": EDIT_TOKEN_HEADER, "schema": {"type": "string"},
-                  "description": "The edit_token the post answered with."}
-ACCOUNT_DOC = {"in": "header", "name": TOKEN_HEADER, "schema": {"type": "string"},
-               "required": False,
-               "description": "A signed-in commenter's token (see the README's accounts)."}
 ERRORS = (400, 403, 404, 422, 429)
 
 
 def _errors(*statuses):
-    """Document the refusals an operation may answer with, all in ErrorSchema's shape."""
+    """Document the refusals an operation may answer with, all in ErrorSchema's shape,
+    and name the operation after its view (links in the document refer to it)."""
     def decorate(view):
         for status in statuses:
             view = public.alt_response(status, schema=ErrorSchema)(view)
-        return view
+        return public.doc(operationId=view.__name__)(view)
     return decorate
 
 
@@ -90,9 +88,9 @@ def _comment_of(site, comment_id):
     return comment
 
 
-def _viewer(site):
+def _viewer(site, account_token):
     """The signed-in commenter the X-Widget-Account header names (never a cookie)."""
-    return find_viewer(site, request.headers.get(TOKEN_HEADER))
+    return find_viewer(site, account_token)
 
 
 def _iso(moment):
@@ -156,7 +154,8 @@ def form_token(site_key, url, title):
 @public.arguments(ArticleQuery, location="query", as_kwargs=True)
 @public.arguments(NewCommentSchema, as_kwargs=True)
 @public.response(201, PostedSchema)
-@public.doc(parameters=[ACCOUNT_DOC], responses={"201": {"links": {
+@public.arguments(AccountHeader, location="headers", as_kwargs=True)
+@public.doc(responses={"201": {"links": {
     "ReadComment": {"operationId": "read_comment", "parameters": {
         "site_key": "$request.path.site_key", "comment_id": "$response.body#/id",
         f"header.{EDIT_TOKEN_HEADER}": "$response.body#/edit_token"}},
@@ -168,7 +167,8 @@ def form_token(site_key, url, title):
         f"header.{EDIT_TOKEN_HEADER}": "$response.body#/edit_token"}},
 }}})
 @_errors(*ERRORS)
-def create_comment(site_key, url, title, token, text, name, email, website, parent_id, notify):
+def create_comment(site_key, url, title, token, text, name, email, website, parent_id, notify,
+                   account_token=None):
     """Post a comment, or a reply (parent_id), with a token from form-token.
 
     The same checks as the form: fields, limits, bans, the guard's spam checks and the
@@ -176,7 +176,7 @@ def create_comment(site_key, url, title, token, text, name, email, website, pare
     the first request made (one submit, one comment)."""
     target = ThreadRequest(site_key)
     check_origin(target.site)
-    viewer = _viewer(target.site)
+    viewer = _viewer(target.site, account_token)
     form = target.form(formdata=MultiDict({
         "csrf_token": token, "name": name, "email": email, "website": website, "text": text,
         "parent": str(parent_id or ""), **({"notify": "y"} if notify else {}),
@@ -221,25 +221,26 @@ def _refuse(message, errors, status=422):
 
 @public.route("/sites/<site_key>/comments/<int:comment_id>")
 @public.response(200, CommentSchema)
-@public.doc(parameters=[dict(EDIT_TOKEN_DOC, required=False, description=(
-    "Shows the comment to its author while it awaits moderation."))])
+@public.arguments(OwnerHeaders, location="headers", as_kwargs=True)
 @_errors(404)
-def read_comment(site_key, comment_id):
+def read_comment(site_key, comment_id, edit_token=None, account_token=None):
     """One comment: approved ones for everyone, one awaiting moderation for its author."""
     site = _site(site_key)
     comment = _comment_of(site, comment_id)
-    own = editing.may_change(comment, request.headers.get(EDIT_TOKEN_HEADER), deleting=True)
+    own = editing.may_change(comment, edit_token, deleting=True)
     if comment.status != CommentStatus.APPROVED and not (
             comment.status.value in HELD and own):
         abort(404, message=_("This comment does not exist."))
     return comment_fields(comment)
 
 
-def _own_comment(site, comment_id, deleting=False):
+def _own_comment(site, comment_id, edit_token, account_token, deleting=False):
+    """The comment, if the edit token (or the signed-in account) shows it is the
+    caller's and it may still change (else 403, or 404 when it is not the site's)."""
     comment = _comment_of(site, comment_id)
-    viewer = _viewer(site)
+    viewer = _viewer(site, account_token)
     try:
-        editing.check_owner(comment, request.headers.get(EDIT_TOKEN_HEADER), False,
+        editing.check_owner(comment, edit_token, False,
                             viewer.account.id if viewer else None, deleting=deleting)
     except editing.NotAllowed as refusal:
         abort(403, message=str(refusal))
@@ -257,14 +258,14 @@ class ApiEditForm(EditForm):
 @post_limit  # edits share the network's posting budget
 @public.arguments(EditSchema, as_kwargs=True)
 @public.response(200, EditedSchema)
-@public.doc(parameters=[dict(EDIT_TOKEN_DOC, required=False), ACCOUNT_DOC])
+@public.arguments(OwnerHeaders, location="headers", as_kwargs=True)
 @_errors(*ERRORS)
-def edit_comment(site_key, comment_id, text):
+def edit_comment(site_key, comment_id, text, edit_token=None, account_token=None):
     """Change one's own comment's text within the edit window (checked and moderated
     again like a new one)."""
     site = _site(site_key)
     check_origin(site)
-    comment = _own_comment(site, comment_id)
+    comment = _own_comment(site, comment_id, edit_token, account_token)
     form = ApiEditForm(formdata=MultiDict({"text": text}),
                        thread_binding=f"{site.key} {comment.thread.url}",
                        max_length=comment_max_length(site))
@@ -284,13 +285,13 @@ def edit_comment(site_key, comment_id, text):
 
 @public.route("/sites/<site_key>/comments/<int:comment_id>", methods=["DELETE"])
 @public.response(200, DeletedSchema)
-@public.doc(parameters=[dict(EDIT_TOKEN_DOC, required=False), ACCOUNT_DOC])
+@public.arguments(OwnerHeaders, location="headers", as_kwargs=True)
 @_errors(403, 404)
-def delete_comment(site_key, comment_id):
+def delete_comment(site_key, comment_id, edit_token=None, account_token=None):
     """Delete one's own comment (within the edit window; a signed-in author any time)."""
     site = _site(site_key)
     check_origin(site)
-    comment = _own_comment(site, comment_id, deleting=True)
+    comment = _own_comment(site, comment_id, edit_token, account_token, deleting=True)
     editing.delete_comment(comment)
     return {"id": comment.id, "status": comment.status.value,
             "placeholder": editing.has_visible_replies(comment)}

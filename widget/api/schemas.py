@@ -207,3 +207,16 @@ class ExportSchema(Schema):
     format = fields.String(required=True)
     version = fields.Integer(required=True)
     sites = fields.List(fields.Dict(), required=True)
+
+
+class AccountHeader(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    account_token = fields.String(data_key="X-Widget-Account", metadata={
+        "description": "A signed-in commenter's token (see the README's accounts)."})
+
+
+class OwnerHeaders(AccountHeader):
+    edit_token = fields.String(data_key="X-Edit-Token", metadata={
+        "description": "The edit_token the post answered with."})
