@@ -13,7 +13,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.api.conftest import bearer, make_token
 from tests.conftest import ARTICLE, make_comment, make_thread
-from widget.api.public import fresh_form_token
+from widget.embed.forms import fresh_form_token
 from widget.models import CommentStatus
 
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]

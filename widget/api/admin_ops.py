@@ -18,6 +18,7 @@ from ..admin import audit
 from ..admin.bans import BanTargetError, add_ban, describe, parse_target
 from ..admin.moderation import moderate
 from ..admin.queries import CommentFilter, comments_query
+from ..embed.forms import MAX_ID
 from ..extensions import db
 from ..models import Comment, CommentStatus, utcnow
 from ..porting.export import write_export
@@ -103,7 +104,7 @@ def _queued(comment):
 def moderate_comment(site_key, comment_id, action):
     """Approve, mark as spam or delete a comment (audited, as in the dashboard)."""
     site = _site(site_key, moderating=True)
-    comment = db.session.get(Comment, comment_id) if comment_id <= 2**31 - 1 else None
+    comment = db.session.get(Comment, comment_id) if comment_id <= MAX_ID else None
     if comment is None or comment.thread.site_id != site.id:
         abort(404, message=_("There is no such comment on this token's sites."))
     changed = moderate(g.api_token.admin, [comment], action)

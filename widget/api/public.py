@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 from .. import editing, guard, likes
 from ..accounts.commenting import check_commenter
 from ..accounts.sessions import find_viewer
-from ..embed.forms import EditForm, fresh_form_token
+from ..embed.forms import MAX_ID, EditForm, fresh_form_token
 from ..embed.listing import page_bounds
 from ..embed.views import ThreadRequest, check_origin
 from ..extensions import db
@@ -82,7 +82,7 @@ def _site(site_key):
 
 
 def _comment_of(site, comment_id):
-    comment = db.session.get(Comment, comment_id) if comment_id <= 2**31 - 1 else None
+    comment = db.session.get(Comment, comment_id) if comment_id <= MAX_ID else None
     if comment is None or comment.thread.site_id != site.id:
         abort(404, message=_("This comment does not exist."))
     return comment
