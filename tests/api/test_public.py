@@ -214,3 +214,23 @@ def test_post_limit_answers_429_json(client, site):
     limited = post(client, site, "Another")
     assert limited.status_code == 429 and limited.json["message"]
     assert comment_count() == 1
+
+
+def test_the_api_reads_no_cookie(client, site):
+    """Signed in by the thread page (its cookie is in this client), the API still sees an
+    anonymous caller unless the token comes in the header."""
+    sign_in_sso(client, site, sub="7", name="Kevin")
+    response = post(client, site, name="Ann")
+    assert response.status_code == 201
+    comment = db.session.get(Comment, response.json["id"])
+    assert comment.author == "Ann" and comment.account_id is None
+
+
+def test_signed_in_author_deletes_without_edit_token(client, site):
+    account_token = sign_in_sso(client, site, sub="7", name="Kevin")
+    account = {"X-Widget-Account": account_token}
+    posted = post(client, site, headers=account).json
+    path = f"/api/v1/sites/{site.key}/comments/{posted['id']}"
+    assert client.delete(path).status_code == 403
+    assert client.delete(path, headers=account).status_code == 200
+    assert db.session.get(Comment, posted["id"]).status == CommentStatus.DELETED
