@@ -17,6 +17,9 @@ def test_document_is_openapi_31_with_every_operation(client):
     assert document["components"]["securitySchemes"]["ApiToken"]["scheme"] == "bearer"
     queue = document["paths"]["/api/v1/admin/sites/{site_key}/queue"]["get"]
     assert queue["security"] == [{"ApiToken": []}]
+    posted = document["paths"]["/api/v1/sites/{site_key}/comments"]["post"]["responses"]["201"]
+    assert posted["content"]["application/json"]["schema"]["$ref"].endswith("/Posted")
+    assert set(posted["links"]) == {"ReadComment", "EditComment", "DeleteComment"}
     # nullable fields the 3.1 way, from the marshmallow schema
     assert document["components"]["schemas"]["Comment"]["properties"]["parent_id"]["type"] == [
         "integer", "null"]

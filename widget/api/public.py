@@ -155,7 +155,7 @@ def form_token(site_key, url, title):
 @public.arguments(NewCommentSchema, as_kwargs=True)
 @public.response(201, PostedSchema)
 @public.arguments(AccountHeader, location="headers", as_kwargs=True)
-@public.doc(responses={"201": {"links": {
+@public.doc(responses={201: {"links": {
     "ReadComment": {"operationId": "read_comment", "parameters": {
         "site_key": "$request.path.site_key", "comment_id": "$response.body#/id",
         f"header.{EDIT_TOKEN_HEADER}": "$response.body#/edit_token"}},
