@@ -20,7 +20,9 @@ PREFLIGHT_MAX_AGE = 600
 
 class ScopedApi(Api):
     """flask-smorest's Api, minus its app-wide error handler and its docs blueprint
-    (we serve /api/v1/openapi.json and /api/v1/docs ourselves)."""
+    (we serve /api/v1/openapi.json and /api/v1/docs ourselves). These two hooks are
+    flask-smorest's own methods, not public API: pyproject.toml pins its minor version,
+    and tests/api/test_document.py fails if another blueprint's errors turn JSON."""
 
     ERROR_SCHEMA = ErrorSchema
 
