@@ -5,6 +5,7 @@ from flask import Flask
 from . import (
     accounts,
     admin,
+    api,
     assets,
     avatars,
     clients,
@@ -55,6 +56,7 @@ def create_app(test_config=None, instance_path=None):
     avatars.init_app(app)
     mail.init_app(app)
     webhooks.init_app(app)  # a site's comment events sent to other services
+    api.init_app(app)  # /api/v1: JSON API, its OpenAPI document and API tokens
     app.register_blueprint(theme.bp)
     if app.config["DEMO"]:
         app.register_blueprint(demo.bp)
