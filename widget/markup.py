@@ -24,6 +24,13 @@ _markdown = (
     MarkdownIt("commonmark", {"html": False, "breaks": True})
     .disable(["heading", "lheading", "image", "hr", "html_block", "html_inline"])
 )
+# Isso renders its stored text as Markdown that lets HTML through (its Disqus migrator
+# stores the Disqus HTML as is); imports from Isso are rendered the same way, and the
+# allowlist below still decides what survives.
+_markdown_with_html = (
+    MarkdownIt("commonmark", {"html": True, "breaks": True})
+    .disable(["heading", "lheading", "image", "hr"])
+)
 
 
 def _external_link(attrs, new=False):
@@ -59,6 +66,19 @@ def render_comment(source):
     return _cleaner.clean(_markdown.render(source)).strip()
 
 
+def render_markdown_with_html(source):
+    """Turn Isso's stored text (Markdown with inline HTML) into sanitized HTML.
+
+    Isso shows `<p>Greetings</p>` as a paragraph, not as tags: imported comments must read
+    as they did there. Old <b>/<i> become <strong>/<em>, as in clean_html.
+    """
+    return _cleaner.clean(_modern_emphasis(_markdown_with_html.render(source))).strip()
+
+
+def _modern_emphasis(html):
+    return _OLD_EMPHASIS.sub(lambda m: f"<{m[1]}{'strong' if m[2].lower() == 'b' else 'em'}", html)
+
+
 def clean_html(html):
     """Sanitize HTML written by another comment system (imports) with the same allowlist.
 
@@ -67,8 +87,7 @@ def clean_html(html):
     survives the clean, the text is split into paragraphs and cleaned again. The result
     is a fixed point (cleaning it again changes nothing), so an export restores exactly.
     """
-    modern = _OLD_EMPHASIS.sub(lambda m: f"<{m[1]}{'strong' if m[2].lower() == 'b' else 'em'}", html)
-    cleaned = _cleaner.clean(modern).strip()
+    cleaned = _cleaner.clean(_modern_emphasis(html)).strip()
     if cleaned and not _BLOCK_TAG.search(cleaned):
         paragraphs = (part.strip() for part in _BLANK_LINE.split(cleaned))
         cleaned = _cleaner.clean("".join(
@@ -78,7 +97,7 @@ def clean_html(html):
 
 
 def trusted(html):
-    """Mark HTML that render_comment or clean_html produced (and only that) as safe for templates."""
+    """Mark HTML that this module's renderers produced (and only that) as safe for templates."""
     return Markup(html)
 
 

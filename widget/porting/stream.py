@@ -63,6 +63,9 @@ class ImportedComment:
     reply_to_source_id: str | None = None
     spam_reason: str | None = None
     likes: tuple = ()  # our own export: ImportedLike for each like
+    # Isso: its Markdown may hold HTML, which Isso shows formatted (markup.py renders it so)
+    markdown_with_html: bool = False
+    like_count: int = 0  # likes whose voters are unknown (Isso keeps only a count)
 
 
 @dataclass(slots=True)
@@ -92,6 +95,14 @@ def parse_iso_datetime(value):
 @dataclass(slots=True)
 class Skipped:
     """Something of the source left out (by a reader or the writer), and why."""
+
+    what: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Note:
+    """Something imported with a change the site owner should know of (report.notes)."""
 
     what: str
     reason: str

@@ -24,7 +24,7 @@ from ..sites import parse_origins
 from ..threads import bump_versions, find_site
 from ..urls import InvalidURL, normalize_url, origin_of
 from .rendering import Renderer
-from .stream import ImportedComment, ImportedSite, ImportedThread, ImportRefused, Skipped
+from .stream import ImportedComment, ImportedSite, ImportedThread, ImportRefused, Note, Skipped
 
 BATCH_SIZE = 1000
 ANONYMOUS = "Anonymous"
@@ -97,7 +97,8 @@ class ImportWriter:
         self._comment_ids = {}
         self._parents = {}  # comment id -> parent id, for this import's replies
         self._renderer = Renderer(workers)
-        self._batch = []  # (row, dedupe key, parent's source ref, what, (html, text))
+        # (row, dedupe key, parent's source ref, what, (html, text, markdown with HTML?))
+        self._batch = []
         self._queued = deque()  # (batch, its HTML being rendered), oldest first
         # (comment id, parent's source ref, what, answers its parent) to link at the end
         self._unlinked = []
@@ -117,6 +118,8 @@ class ImportWriter:
                     self._use_site(item)
                 elif isinstance(item, Skipped):
                     self.report.skipped.append(item)
+                elif isinstance(item, Note):
+                    self.report.notes.append(item)
             self._finish()
         finally:
             self._renderer.close()
@@ -253,14 +256,15 @@ class ImportWriter:
             "edited_at": imported.edited,
             "import_key": import_key,
             "notify_replies": imported.notify_replies,
-            "like_count": len(imported.likes),
+            "like_count": len(imported.likes) or imported.like_count,
             "spam_reason": _optional(imported.spam_reason, 200),
             # the comment answered: the parent (set with it), or see self._answers
             "reply_to_id": imported.answers_parent,
         }
         parent_ref = ((imported.thread_source_id, imported.parent_source_id)
                       if imported.parent_source_id is not None else None)
-        self._batch.append((row, dedupe_key, parent_ref, what, (imported.html, imported.text)))
+        self._batch.append((row, dedupe_key, parent_ref, what,
+                            (imported.html, imported.text, imported.markdown_with_html)))
         if imported.likes:
             self._likes[dedupe_key] = imported.likes
         if not imported.answers_parent and imported.reply_to_source_id is not None:
