@@ -38,6 +38,7 @@ class ImportedThread:
     url: str
     title: str = ""
     created: datetime | None = None  # naive UTC
+    deleted: bool = False  # deleted in the source: its comments are skipped, not published
 
 
 @dataclass(slots=True)

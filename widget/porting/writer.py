@@ -40,6 +40,7 @@ class ImportReport:
     threads_extended: int = 0  # threads that were here already and got new comments
     added: Counter = field(default_factory=Counter)  # new comments by status
     already_present: int = 0  # comments of the file that an earlier import had stored
+    comments_in_file: int = 0  # every comment the reader found, stored or skipped
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[Skipped] = field(default_factory=list)  # imported, with a change to know of
 
@@ -55,7 +56,15 @@ class ImportReport:
             "ones extended.",
             f"Comments: {self.comments_added} added" + (f" ({added})" if added else "")
             + f", {self.already_present} already here from an earlier import.",
-        ]
+        ] + self._why_none_added()
+
+    def _why_none_added(self):
+        """An import that adds nothing says why, so no one takes it for a success."""
+        if self.comments_added or not self.comments_in_file:
+            return []
+        return [f"No comment was added: of the file's {self.comments_in_file} comment(s), "
+                f"{self.already_present} were here already and "
+                f"{self.comments_in_file - self.already_present} were skipped (see below)."]
 
 
 @dataclass(slots=True)
@@ -65,6 +74,7 @@ class _SourceThread:
     url: str | None  # normalized; None when the source's URL is unusable
     title: str
     created: datetime | None
+    deleted: bool = False  # deleted in the source: its comments are counted, not stored
     thread_id: int | None = None  # ours, once found or made
     comment_count: int = 0
 
@@ -111,12 +121,14 @@ class ImportWriter:
         try:
             for item in items:
                 if isinstance(item, ImportedComment):
+                    self.report.comments_in_file += 1
                     self._add_comment(item)
                 elif isinstance(item, ImportedThread):
                     self._add_thread(item)
                 elif isinstance(item, ImportedSite):
                     self._use_site(item)
-                elif isinstance(item, Skipped):
+                elif isinstance(item, Skipped):  # by the reader: a comment it leaves out
+                    self.report.comments_in_file += 1
                     self.report.skipped.append(item)
                 elif isinstance(item, Note):
                     self.report.notes.append(item)
@@ -167,7 +179,8 @@ class ImportWriter:
             if origin_of(url) not in self._site.allowed_origins:
                 self._outside_origins[origin_of(url)] += 1
         title = (imported.title or "").strip()[:300]
-        source = _SourceThread(imported.source_id, self._site.id, url, title, imported.created)
+        source = _SourceThread(imported.source_id, self._site.id, url, title, imported.created,
+                               imported.deleted)
         self._threads[imported.source_id] = source
         if self._restore and url is not None:
             self._thread_id(source)
@@ -228,6 +241,9 @@ class ImportWriter:
             return
         if source.url is None:
             self.report.skipped.append(Skipped(what, "its thread was skipped (no usable URL)"))
+            return
+        if source.deleted:
+            source.comment_count += 1  # reported once per thread, at the end
             return
         if imported.created is None:
             self.report.skipped.append(Skipped(what, "it has no valid date"))
@@ -386,11 +402,14 @@ class ImportWriter:
                 self.report.skipped.append(Skipped(
                     f"comment {comment.source_id} (thread {thread_source_id})",
                     f"orphan: its thread {thread_source_id} is not in the file"))
-        if not self._restore:
-            for source in self._threads.values():
-                if source.url is not None and source.comment_count == 0:
-                    self.report.skipped.append(
-                        Skipped(_thread_label(source.source_id, source.url), "it has no comments"))
+        for source in self._threads.values():
+            label = _thread_label(source.source_id, source.url)
+            if source.deleted:
+                self.report.skipped.append(Skipped(label, (
+                    f"the thread was deleted in the export's system: its "
+                    f"{source.comment_count} comment(s) were not imported")))
+            elif not self._restore and source.url is not None and source.comment_count == 0:
+                self.report.skipped.append(Skipped(label, "it has no comments"))
         for origin, count in self._outside_origins.items():
             self.report.notes.append(Skipped(
                 origin, f"{count} thread(s) on this origin, which the site does not allow yet: "
