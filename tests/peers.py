@@ -43,3 +43,24 @@ def gzipped(path, tmp_path):
     target = tmp_path / (path.name + ".gz")
     target.write_bytes(gzip.compress(path.read_bytes()))
     return target
+
+
+def with_quoted_attribute(name, tmp_path):
+    """A remark42 test file with its one unquoted attribute quoted (and its stray backtick
+    kept): the file a site owner has after fixing what the refusal points at."""
+    text = peer(name).read_text(encoding="utf-8")
+    assert text.count("dsq:id=247937687/>") == 1
+    target = tmp_path / name
+    target.write_text(text.replace("dsq:id=247937687/>", 'dsq:id="247937687"/>'), encoding="utf-8")
+    return target
+
+
+def edited(name, tmp_path, *replacements):
+    """A peer file with (old, new) replacements, each of which must apply."""
+    text = peer(name).read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    target = tmp_path / name
+    target.write_text(text, encoding="utf-8")
+    return target
