@@ -106,3 +106,11 @@ def test_a_newline_before_the_wxr_declaration(dashboard):
                                peer("remark42-wordpress-asis.xml")).text)
     assert "Comments imported 3 " in page
     assert "skipped ('\\n'); the rest of the file was read" in page
+
+
+def test_a_broken_json_file_is_refused_with_its_line_and_column(dashboard):
+    site = make_site()
+    body = b'{"format": "widget-export",\n "version": 1,\n "sites": [ {"key": x} ]}'
+    error = field_error(upload(dashboard, site, "json", body, "export.json").text)
+    assert error == ("The file is not valid JSON (lexical error: invalid char in json text, "
+                     "line 3, column 21); nothing was imported.")

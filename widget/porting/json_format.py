@@ -10,6 +10,7 @@ import ijson
 from ijson.common import ObjectBuilder
 
 from ..models import CommentStatus, ModerationMode
+from .json_position import PositionedReader
 from .progress import tracked
 from .stream import (
     ImportedComment,
@@ -29,7 +30,8 @@ THREAD = "sites.item.threads.item"
 
 
 def read_json(fileobj, *, on_progress=None, **_options):
-    events = ijson.parse(tracked(fileobj, on_progress))
+    source = PositionedReader(tracked(fileobj, on_progress))
+    events = ijson.parse(source)
     header, site_fields, origins = {}, {}, []
     try:
         for prefix, event, value in events:
@@ -50,7 +52,8 @@ def read_json(fileobj, *, on_progress=None, **_options):
             elif prefix == THREAD and event == "start_map":
                 yield from _thread(_build_object(events, event), site_fields.get("key"))
     except ijson.JSONError as error:
-        raise ImportRefused(f"The file is not valid JSON ({error}); nothing was imported.") from None
+        raise ImportRefused(f"The file is not valid JSON ({source.describe(error)}); "
+                            "nothing was imported.") from None
     if not header:
         raise ImportRefused("This is not a widget export: it has no \"format\" field.")
 
