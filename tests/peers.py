@@ -64,3 +64,12 @@ def edited(name, tmp_path, *replacements):
     target = tmp_path / name
     target.write_text(text, encoding="utf-8")
     return target
+
+
+CJK_COMMENT = "木有我的.com，哈哈。详见www.example.com"
+
+
+def wxr_with_cjk_comment(tmp_path):
+    """WordPress 6.9's export with its public comment written in Chinese."""
+    return edited("wpimporter-wxr-with-note-comments.xml", tmp_path,
+                  ("Comment on post Page with notes and comments", CJK_COMMENT))

@@ -9,7 +9,7 @@ from widget.extensions import db
 from widget.models import Comment, CommentStatus, Thread
 
 from .conftest import make_site
-from .peers import edited, gzipped, peer
+from .peers import edited, gzipped, peer, wxr_with_cjk_comment
 from .test_import_peers_disqus import comments, run
 
 THEME_DATA = "wpimporter-theme-unit-test-data.xml"
@@ -71,3 +71,10 @@ def test_a_gzipped_wxr_is_read(app, runner, tmp_path):
                  "wordpress")
     assert result.exit_code == 0, result.output
     assert "was gzip-compressed" in result.output and len(comments()) == 1
+
+
+def test_chinese_text_gets_no_invented_links(app, runner, tmp_path):
+    site = make_site(origins=["https://playground.wordpress.net"])
+    run(runner, site, wxr_with_cjk_comment(tmp_path), "wordpress")
+    (comment,) = comments()
+    assert comment.html.startswith("<p>木有我的.com，哈哈。详见<a href=\"http://www.example.com\"")

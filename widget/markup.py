@@ -4,7 +4,7 @@ import re
 from functools import lru_cache, partial
 
 import bleach
-from bleach.linkifier import LinkifyFilter
+from bleach.linkifier import TLDS, LinkifyFilter
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -47,13 +47,43 @@ def _external_link(attrs, new=False):
     return attrs
 
 
+# Chinese, Japanese and Korean scripts, and their full-width forms and punctuation.
+_CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+
+
+def _link_pattern(tlds=TLDS, protocols=ALLOWED_PROTOCOLS):
+    """What auto-linking treats as a link: bleach's URL pattern, with word boundaries a
+    reader would see.
+
+    A link with a scheme or "www." is one wherever it stands, in CJK text too, which has
+    no spaces between words. A bare domain is one only on its own: not glued to the
+    letters around it, and never made of CJK characters (`木有我的.com` is a sentence,
+    not a host name).
+    """
+    tld = "|".join(sorted(tlds, key=len, reverse=True))
+    label = r"[\w-]+"
+    bare_label = rf"[^\W_{_CJK}][^\W_{_CJK}]*(?:-+[^\W_{_CJK}]+)*"
+    path = r"""(?:[/?][^\s\{\}\|\\\^`<>"]*)?"""
+    port = r"(?:\:[0-9]+)?"
+    return re.compile(
+        rf"""\(*(?:
+            (?<![A-Za-z0-9@.+-])(?:{"|".join(sorted(protocols))}):/{{0,3}}(?:(?:\w+:)?\w+@)?
+                ({label}\.)+(?:{tld}){port}(?![A-Za-z0-9_-]|\.[A-Za-z0-9])
+            | (?<![A-Za-z0-9@._-])www\.({label}\.)*(?:{tld}){port}(?![A-Za-z0-9_-]|\.[A-Za-z0-9])
+            | (?<![\w@.-])({bare_label}\.)+(?:{tld}){port}(?![\w-]|\.\w)
+        ){path}""",
+        re.IGNORECASE | re.VERBOSE | re.UNICODE,
+    )
+
+
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_external_link], skip_tags={"pre", "code"})],
+    filters=[partial(LinkifyFilter, callbacks=[_external_link], skip_tags={"pre", "code"},
+                     url_re=_link_pattern())],
 )
 
 

@@ -3,7 +3,14 @@ importers (issue 18) checked through the page a site owner uses."""
 
 from sqlalchemy import func, select
 
-from tests.peers import edited, gzipped, isso_db_with_html, peer, with_quoted_attribute
+from tests.peers import (
+    edited,
+    gzipped,
+    isso_db_with_html,
+    peer,
+    with_quoted_attribute,
+    wxr_with_cjk_comment,
+)
 from widget.extensions import db
 from widget.models import Comment, Thread
 
@@ -114,3 +121,9 @@ def test_a_broken_json_file_is_refused_with_its_line_and_column(dashboard):
     error = field_error(upload(dashboard, site, "json", body, "export.json").text)
     assert error == ("The file is not valid JSON (lexical error: invalid char in json text, "
                      "line 3, column 21); nothing was imported.")
+
+
+def test_chinese_text_gets_no_invented_links(dashboard, tmp_path):
+    site = make_site(origins=["https://playground.wordpress.net"])
+    upload_file(dashboard, site, "wordpress", wxr_with_cjk_comment(tmp_path))
+    assert comment_by("admin").html.startswith("<p>木有我的.com，哈哈。详见<a href=")
