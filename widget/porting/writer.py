@@ -23,6 +23,7 @@ from ..privacy import hash_ip
 from ..sites import parse_origins
 from ..threads import bump_versions, find_site
 from ..urls import InvalidURL, normalize_url, origin_of
+from .idmap import IdMap, source_ref
 from .rendering import Renderer
 from .stream import ImportedComment, ImportedSite, ImportedThread, ImportRefused, Note, Skipped
 
@@ -62,9 +63,9 @@ class ImportReport:
         """An import that adds nothing says why, so no one takes it for a success."""
         if self.comments_added or not self.comments_in_file:
             return []
-        return [f"No comment was added: of the file's {self.comments_in_file} comment(s), "
-                f"{self.already_present} were here already and "
-                f"{self.comments_in_file - self.already_present} were skipped (see below)."]
+        skipped = self.comments_in_file - self.already_present
+        return [f"No comment was added: the file's {self.comments_in_file} comment(s) were "
+                f"here already ({self.already_present}) or skipped ({skipped}; see below)."]
 
 
 @dataclass(slots=True)
@@ -101,11 +102,9 @@ class ImportWriter:
         self._fingerprinted = set()  # existing threads whose keyless comments are loaded
         self._new_threads = set()
         self._touched = set()  # thread ids that got comments
-        self._key_of = {}  # (source thread id, source comment id) -> dedupe key
-        # dedupe key -> comment id (None until inserted); the key is (thread id, import key)
-        # or, for a comment without one, (thread id, "fingerprint", digest)
-        self._comment_ids = {}
-        self._parents = {}  # comment id -> parent id, for this import's replies
+        # dedupe keys, source refs, comment ids and parents: on disk (idmap.py); a dedupe
+        # key is the thread id with the import key, or with a digest for a keyless comment
+        self._ids = IdMap()
         self._renderer = Renderer(workers)
         # (row, dedupe key, parent's source ref, what, (html, text, markdown with HTML?))
         self._batch = []
@@ -135,6 +134,7 @@ class ImportWriter:
             self._finish()
         finally:
             self._renderer.close()
+            self._ids.close()
         return self.report
 
     # Sites (our JSON only)
@@ -228,8 +228,8 @@ class ImportWriter:
             self._keys_loaded.add(thread_id)
             stored = db.session.execute(select(Comment.id, Comment.import_key).where(
                 Comment.thread_id == thread_id, Comment.import_key.is_not(None)))
-            for comment_id, import_key in stored:
-                self._comment_ids[(thread_id, import_key)] = comment_id
+            self._ids.store_ids((_dedupe_key(thread_id, import_key), comment_id)
+                                for comment_id, import_key in stored)
 
     # Comments
 
@@ -255,11 +255,11 @@ class ImportWriter:
         if import_key is None:
             self._load_fingerprints(thread_id)
         dedupe_key = _dedupe_key(thread_id, import_key, imported.created, author, imported.text)
-        self._key_of[(imported.thread_source_id, imported.source_id)] = dedupe_key
-        if dedupe_key in self._comment_ids:
+        self._ids.name(source_ref(imported.thread_source_id, imported.source_id), dedupe_key)
+        if self._ids.has_key(dedupe_key):
             self.report.already_present += 1
             return
-        self._comment_ids[dedupe_key] = None
+        self._ids.reserve(dedupe_key)
         row = {
             "thread_id": thread_id,
             "author": author,
@@ -295,8 +295,8 @@ class ImportWriter:
             stored = db.session.execute(
                 select(Comment.id, Comment.created_at, Comment.author, Comment.text)
                 .where(Comment.thread_id == thread_id, Comment.import_key.is_(None)))
-            for comment_id, created_at, author, text in stored:
-                self._comment_ids[_dedupe_key(thread_id, None, created_at, author, text)] = comment_id
+            self._ids.store_ids((_dedupe_key(thread_id, None, created_at, author, text), comment_id)
+                                for comment_id, created_at, author, text in stored)
 
     def _website(self, website, what):
         """Only http(s) links are kept (the page links the author's name to them)."""
@@ -342,27 +342,28 @@ class ImportWriter:
                      table.c.text))
         inserted = db.session.execute(table.insert().returning(table.c.id, *identity),
                                       [row for row, *_ in batch])
-        for comment_id, *columns in inserted:
-            self._comment_ids[tuple(columns) if keyed else _dedupe_key(*columns)] = comment_id
-        likes = []
+        ids = {_dedupe_key(*columns): comment_id for comment_id, *columns in inserted}
+        self._ids.store_ids(ids.items())
+        likes, parents = [], []
         for (row, dedupe_key, parent_ref, what, _source), answers in zip(batch, answers_parent):
-            comment_id = self._comment_ids[dedupe_key]
+            comment_id = ids[dedupe_key]
             likes.extend({"comment_id": comment_id, "visitor_hash": like.visitor_hash,
                           "ip_hash": like.ip_hash, "created_at": like.created}
                          for like in self._likes.pop(dedupe_key, ()))
             self._touched.add(row["thread_id"])
             self.report.added[row["status"]] += 1
             if row["parent_id"] is not None:
-                self._parents[comment_id] = row["parent_id"]
+                parents.append((comment_id, row["parent_id"]))
             elif parent_ref is not None:
                 self._unlinked.append((comment_id, parent_ref, what, answers))
+        self._ids.store_parents(parents)
         if likes:
             db.session.execute(insert(CommentLike), likes)
 
     def _resolve(self, parent_ref):
         if parent_ref is None:
             return None
-        return self._comment_ids.get(self._key_of.get(parent_ref))
+        return self._ids.resolve(source_ref(*parent_ref))
 
     def _link_replies(self):
         """Give parents to the replies that came before them; the rest stay at the top."""
@@ -376,13 +377,13 @@ class ImportWriter:
                 self.report.notes.append(Skipped(
                     what, f"its parent {parent_ref[1]} replies to it: kept at the top level"))
             else:
-                self._parents[comment_id] = parent_id
+                self._ids.store_parents([(comment_id, parent_id)])
                 links.append({"id": comment_id, "parent_id": parent_id,
                               "reply_to_id": parent_id if answers_parent else None})
         if links:
             db.session.execute(update(Comment), links)
-        answers = [{"id": self._comment_ids[key], "reply_to_id": self._resolve(ref)}
-                   for key, ref in self._answers.items() if self._comment_ids.get(key)]
+        answers = [{"id": self._ids.comment_id(key), "reply_to_id": self._resolve(ref)}
+                   for key, ref in self._answers.items() if self._ids.comment_id(key)]
         if answers:  # after the parents: the comment answered may differ from the parent
             db.session.execute(update(Comment), answers)
 
@@ -391,7 +392,7 @@ class ImportWriter:
         while ancestor is not None:
             if ancestor == comment_id:
                 return True
-            ancestor = self._parents.get(ancestor)
+            ancestor = self._ids.parent_of(ancestor)
         return False
 
     def _finish(self):
@@ -423,12 +424,13 @@ def _thread_label(source_id, url):
     return f"thread {source_id} ({url})" if url else f"thread {source_id}"
 
 
-def _dedupe_key(thread_id, import_key, created, author, text):
-    """(thread, source key), or for a comment without one a digest of time, author, text."""
+def _dedupe_key(thread_id, import_key, created=None, author=None, text=None):
+    """Thread and source key, or for a comment without one a digest of time, author, text
+    (one text either way, for the id map; the prefix keeps the two kinds apart)."""
     if import_key is not None:
-        return (thread_id, import_key)
+        return f"k{thread_id}\x1f{import_key}"
     digest = hashlib.sha256(f"{created.isoformat()}\0{author}\0{text}".encode()).hexdigest()
-    return (thread_id, "fingerprint", digest[:32])
+    return f"f{thread_id}\x1f{digest[:32]}"
 
 
 def _optional(value, max_length):
