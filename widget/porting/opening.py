@@ -9,6 +9,7 @@ from .stream import ImportRefused
 GZIP_MAGIC = b"\x1f\x8b"
 XML_DECLARATION = b"<?xml"
 UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # such a file is the parser's to decode, untouched
 LOOK_AHEAD = 1024  # stray characters are a few at most; further in, the parser judges
 
 
@@ -68,6 +69,8 @@ def without_stray_prefix(fileobj):
     line there. Such a prefix is dropped, so the rest is read when it is well-formed.
     """
     head = fileobj.read(LOOK_AHEAD)
+    if head.startswith(UTF16_BOMS):
+        return _Prepended(head, fileobj), ""
     bom = UTF8_BOM if head.startswith(UTF8_BOM) else b""
     start = head.find(b"<", len(bom))
     if start <= len(bom):
