@@ -1,5 +1,6 @@
 """The JSON export and its restore: byte-identical round trips, the format, re-runs, refusals."""
 
+import gzip
 import json
 from datetime import datetime
 from io import BytesIO, StringIO
@@ -226,3 +227,18 @@ def test_importing_the_disqus_fixture_then_round_tripping(app):
     report = import_file(FIXTURES / "disqus-isso.xml", restored_site)
     assert (report.comments_added, report.already_present) == (0, 2)
     assert export_text() == exported
+
+
+def test_a_gzipped_export_restores_the_same(app, runner, tmp_path):
+    blog, _other = populate(tmp_path)
+    path = tmp_path / "blog.json"
+    runner.invoke(args=["export", "--site", blog.key, "-o", str(path)])
+    exported = path.read_text(encoding="utf-8")
+    packed = tmp_path / "blog.json.gz"
+    packed.write_bytes(gzip.compress(path.read_bytes()))
+    empty_database()
+
+    result = runner.invoke(args=["import", "json", str(packed)])
+    assert result.exit_code == 0, result.output
+    assert "the file: was gzip-compressed; it was read uncompressed" in result.output
+    assert runner.invoke(args=["export", "--site", blog.key]).output == exported

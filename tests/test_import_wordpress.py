@@ -106,7 +106,7 @@ def test_pingbacks_are_skipped_and_zero_gmt_dates_fall_back_to_local(app, tmp_pa
     assert comment.import_key == "wordpress:2"
     assert comment.created_at == datetime(2020, 1, 1, 11, 0, 0)
     assert [(entry.what, entry.reason) for entry in report.skipped] == [
-        ("comment 1 (thread 5)", "a pingback, not a comment")]
+        ("comment 1 (thread 5)", "a pingback (another site's link to the post), not a comment")]
 
 
 @pytest.mark.parametrize(("given", "stored"), [

@@ -4,7 +4,7 @@ import re
 from functools import lru_cache, partial
 
 import bleach
-from bleach.linkifier import URL_RE, LinkifyFilter
+from bleach.linkifier import TLDS, LinkifyFilter
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -24,13 +24,7 @@ _BLANK_LINE = re.compile(r"\n\s*\n")
 MAX_NESTING = 20
 NESTING_LIMIT = MAX_NESTING - 2
 NESTING_RULES = ("blockquote", "list")
-# Bare URLs as bleach finds them, with a soft hyphen (an invisible hyphenation hint that
-# copied text often carries) allowed inside a host name.
-_HOST_LABELS = r"([\w-]+\.)+"
-if _HOST_LABELS not in URL_RE.pattern:  # bleach is pinned; fail loudly if it ever changes
-    raise RuntimeError("bleach's URL pattern changed: review _URL_WITH_SOFT_HYPHENS")
-_URL_WITH_SOFT_HYPHENS = re.compile(URL_RE.pattern.replace(_HOST_LABELS, r"([\w\u00ad-]+\.)+"),
-                                    URL_RE.flags)
+# An invisible hyphenation hint that copied text often carries, also inside host names.
 SOFT_HYPHEN = "\u00ad"
 
 
@@ -53,12 +47,13 @@ def _flat_beyond_limit(rule):
     return nesting_rule
 
 
-def _build_markdown():
+def _build_markdown(html=False):
     # HTML off (as the js-default preset); headings, images, tables and rules are not
     # part of a comment, so they stay literal text.
     markdown = (
-        _CommentMarkdown("commonmark", {"html": False, "breaks": True, "maxNesting": MAX_NESTING})
-        .disable(["heading", "lheading", "image", "hr", "html_block", "html_inline"])
+        _CommentMarkdown("commonmark", {"html": html, "breaks": True, "maxNesting": MAX_NESTING})
+        .disable(["heading", "lheading", "image", "hr"]
+                 + ([] if html else ["html_block", "html_inline"]))
     )
     for rule in markdown.block.ruler.__rules__:
         if rule.name in NESTING_RULES:
@@ -67,6 +62,10 @@ def _build_markdown():
 
 
 _markdown = _build_markdown()
+# Isso renders its stored text as Markdown that lets HTML through (its Disqus migrator
+# stores the Disqus HTML as is); imports from Isso are rendered the same way, and the
+# allowlist below still decides what survives.
+_markdown_with_html = _build_markdown(html=True)
 
 
 def _external_link(attrs, new=False):
@@ -107,6 +106,35 @@ class _LiteralTextLinkifyFilter(LinkifyFilter):
         yield token
 
 
+# Chinese, Japanese and Korean scripts, and their full-width forms and punctuation.
+_CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+
+
+def _link_pattern(tlds=TLDS, protocols=ALLOWED_PROTOCOLS):
+    """What auto-linking treats as a link: bleach's URL pattern, with word boundaries a
+    reader would see.
+
+    A link with a scheme or "www." is one wherever it stands, in CJK text too, which has
+    no spaces between words. A bare domain is one only on its own: not glued to the
+    letters around it, and never made of CJK characters (`木有我的.com` is a sentence,
+    not a host name).
+    """
+    tld = "|".join(sorted(tlds, key=len, reverse=True))
+    label = r"[\w\u00ad-]+"  # a soft hyphen may sit in a host name
+    bare_label = rf"[^\W_{_CJK}][^\W_{_CJK}]*(?:-+[^\W_{_CJK}]+)*"
+    path = r"""(?:[/?][^\s\{\}\|\\\^`<>"]*)?"""
+    port = r"(?:\:[0-9]+)?"
+    return re.compile(
+        rf"""\(*(?:
+            (?<![A-Za-z0-9@.+-])(?:{"|".join(sorted(protocols))}):/{{0,3}}(?:(?:\w+:)?\w+@)?
+                ({label}\.)+(?:{tld}){port}(?![A-Za-z0-9_-]|\.[A-Za-z0-9])
+            | (?<![A-Za-z0-9@._-])www\.({label}\.)*(?:{tld}){port}(?![A-Za-z0-9_-]|\.[A-Za-z0-9])
+            | (?<![\w@.-])({bare_label}\.)+(?:{tld}){port}(?![\w-]|\.\w)
+        ){path}""",
+        re.IGNORECASE | re.VERBOSE | re.UNICODE,
+    )
+
+
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
@@ -114,7 +142,7 @@ _cleaner = bleach.Cleaner(
     strip=True,
     strip_comments=True,
     filters=[partial(_LiteralTextLinkifyFilter, callbacks=[_external_link],
-                     skip_tags={"pre", "code"}, url_re=_URL_WITH_SOFT_HYPHENS)],
+                     skip_tags={"pre", "code"}, url_re=_link_pattern())],
 )
 
 
@@ -127,6 +155,19 @@ def render_comment(source):
     return _cleaner.clean(_markdown.render(source)).strip()
 
 
+def render_markdown_with_html(source):
+    """Turn Isso's stored text (Markdown with inline HTML) into sanitized HTML.
+
+    Isso shows `<p>Greetings</p>` as a paragraph, not as tags: imported comments must read
+    as they did there. Old <b>/<i> become <strong>/<em>, as in clean_html.
+    """
+    return _cleaner.clean(_modern_emphasis(_markdown_with_html.render(source))).strip()
+
+
+def _modern_emphasis(html):
+    return _OLD_EMPHASIS.sub(lambda m: f"<{m[1]}{'strong' if m[2].lower() == 'b' else 'em'}", html)
+
+
 def clean_html(html):
     """Sanitize HTML written by another comment system (imports) with the same allowlist.
 
@@ -135,8 +176,7 @@ def clean_html(html):
     survives the clean, the text is split into paragraphs and cleaned again. The result
     is a fixed point (cleaning it again changes nothing), so an export restores exactly.
     """
-    modern = _OLD_EMPHASIS.sub(lambda m: f"<{m[1]}{'strong' if m[2].lower() == 'b' else 'em'}", html)
-    cleaned = _cleaner.clean(modern).strip()
+    cleaned = _cleaner.clean(_modern_emphasis(html)).strip()
     if cleaned and not _BLOCK_TAG.search(cleaned):
         paragraphs = (part.strip() for part in _BLANK_LINE.split(cleaned))
         cleaned = _cleaner.clean("".join(
@@ -146,7 +186,7 @@ def clean_html(html):
 
 
 def trusted(html):
-    """Mark HTML that render_comment or clean_html produced (and only that) as safe for templates."""
+    """Mark HTML that this module's renderers produced (and only that) as safe for templates."""
     return Markup(html)
 
 

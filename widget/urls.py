@@ -3,7 +3,7 @@
 import ipaddress
 import re
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from flask_babel import gettext as _
 
@@ -11,6 +11,11 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid",
                    "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "twclid", "ttclid"}
 MAX_URL_LENGTH = 2048
+# RFC 3986: what a path may hold unescaped (unreserved, sub-delims, ":", "@", "/"), and
+# an escape, whose hex case differs between browsers and exports.
+PATH_SAFE = "-._~!$&'()*+,;=:@/"
+UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 HOST_PATTERN = re.compile(r"[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*")
 
 
@@ -72,12 +77,15 @@ def origin_of(url):
 def normalize_url(url):
     """Return the canonical form of an article URL, or raise InvalidURL.
 
-    Scheme and host are lowercased, the default port, the fragment, a trailing slash and
-    tracking parameters are dropped; other query parameters are kept (sorted), because
-    `?p=4` names an article of its own.
+    Scheme and host are lowercased (an internationalized host in its punycode form), the
+    default port, the fragment, a trailing slash and tracking parameters are dropped;
+    other query parameters are kept (sorted), because `?p=4` names an article of its own.
+    Path and query are percent-encoded UTF-8 (RFC 3986's normal form: escapes in upper
+    case, unreserved characters never escaped), so `/关于`, `/%E5%85%B3%E4%BA%8E` and
+    `/%e5%85%b3%e4%ba%8e` are one article, as a browser sees them.
     """
     scheme, host, parts = _split(url)
-    path = parts.path or "/"
+    path = normal_path(parts.path) or "/"
     if len(path) > 1:
         path = path.rstrip("/") or "/"
     query = sorted(
@@ -86,3 +94,19 @@ def normalize_url(url):
         if not name.lower().startswith("utm_") and name.lower() not in TRACKING_PARAMS
     )
     return urlunsplit((scheme, host, path, urlencode(query), ""))
+
+
+def normal_path(path):
+    """A URL path in RFC 3986's normal form: escapes of unreserved characters decoded,
+    other escapes upper-cased, everything else outside the path's characters (non-ASCII
+    as UTF-8, spaces, a lone "%") escaped. Reserved escapes such as %2F stay escaped:
+    they mean something else than the character itself."""
+    pieces = []
+    position = 0
+    for escape in ESCAPE.finditer(path):
+        pieces.append(quote(path[position:escape.start()], safe=PATH_SAFE))
+        character = chr(int(escape[1], 16))
+        pieces.append(character if character in UNRESERVED else escape[0].upper())
+        position = escape.end()
+    pieces.append(quote(path[position:], safe=PATH_SAFE))
+    return "".join(pieces)

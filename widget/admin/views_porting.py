@@ -29,7 +29,7 @@ SPOOL_IN_MEMORY = 8 * 1024 * 1024  # an export larger than this is written to a 
 class Imported(NamedTuple):
     """What the page reports after an import."""
 
-    report: object  # porting.writer.ImportReport
+    report: object  # porting.report.ImportReport
     format_label: str
     file_name: str
 

@@ -1,69 +1,97 @@
 """Disqus XML export → the common stream (threads first, then posts that name them).
 
-The export lists <thread> elements (dsq:id, link, title, createdAt) and <post> elements
-(dsq:id, message HTML, createdAt, isDeleted, isSpam, author, ipAddress, <thread dsq:id>,
-optional <parent dsq:id>), all children of <disqus>.
+The export lists <thread> elements (dsq:id, link, title, createdAt, isDeleted) and <post>
+elements (dsq:id, message HTML, createdAt, isDeleted, isSpam, author, ipAddress,
+<thread dsq:id>, optional <parent dsq:id>), all children of <disqus>. Children are
+matched by local name: Disqus puts them in its namespace, but some tools write the file
+without the default xmlns, and those must import the same.
 """
 
-from functools import cache
+import hashlib
 
 from ..models import CommentStatus
+from .opening import stray_prefix_note, without_stray_prefix
 from .progress import tracked
-from .safexml import complete_elements
-from .stream import ImportedComment, ImportedThread, parse_iso_datetime
+from .safexml import complete_elements, local_name
+from .stream import ImportedComment, ImportedThread, Note, parse_iso_datetime
 
-NS = "{http://disqus.com}"
 DSQ_ID = "{http://disqus.com/disqus-internals}id"
 
 
 def read_disqus(fileobj, *, on_progress=None, **_options):
-    for element in complete_elements(tracked(fileobj, on_progress), 1, "disqus", "Disqus"):
-        if element.tag == NS + "thread":
+    stream, stray = without_stray_prefix(tracked(fileobj, on_progress))
+    if stray:
+        yield Note(*stray_prefix_note(stray))
+    for element in complete_elements(stream, 1, "disqus", "Disqus"):
+        name = local_name(element.tag)
+        if name == "thread":
+            fields = _child_texts(element)
             yield ImportedThread(
                 source_id=element.get(DSQ_ID, ""),
-                url=_text(element, "link"),
-                title=_text(element, "title"),
-                created=parse_iso_datetime(_text(element, "createdAt")),
+                url=fields.get("link", ""),
+                title=fields.get("title", ""),
+                created=parse_iso_datetime(fields.get("createdAt")),
+                # Deleted on Disqus: its posts are not published (the writer skips them)
+                deleted=fields.get("isDeleted") == "true",
             )
-        elif element.tag == NS + "post":
+        elif name == "post":
             yield _comment(element)
 
 
 def _comment(post):
+    fields = _child_texts(post)
+    author = _child(post, "author")
+    author_fields = _child_texts(author) if author is not None else {}
+    thread_id = _id_of(_child(post, "thread")) or ""
+    author_name = author_fields.get("name") or author_fields.get("username") or ""
+    message = fields.get("message", "")
     source_id = post.get(DSQ_ID, "")
-    parent = post.find(NS + "parent")
-    thread = post.find(NS + "thread")
-    message = _text(post, "message")
+    if not source_id:
+        # Posts without an id (hand-made or converted files) are told apart, and found
+        # again by a re-run, by what they hold.
+        source_id = "content-" + _content_digest(thread_id, author_name,
+                                                 fields.get("createdAt", ""), message)
     return ImportedComment(
-        thread_source_id=thread.get(DSQ_ID, "") if thread is not None else "",
+        thread_source_id=thread_id,
         source_id=source_id,
-        parent_source_id=parent.get(DSQ_ID) if parent is not None else None,
+        parent_source_id=_id_of(_child(post, "parent")),
         import_key=f"disqus:{source_id}",
-        author=_text(post, "author/name") or _text(post, "author/username"),
-        email=_text(post, "author/email") or None,
+        author=author_name,
+        email=author_fields.get("email") or None,
         website=None,  # Disqus exports no author link
-        created=parse_iso_datetime(_text(post, "createdAt")),
+        created=parse_iso_datetime(fields.get("createdAt")),
         text=message,
         html=message,
-        status=_status(post),
-        ip_address=_text(post, "ipAddress") or None,
+        status=_status(fields),
+        ip_address=fields.get("ipAddress") or None,
     )
 
 
-def _status(post):
-    if _text(post, "isDeleted") == "true":
+def _content_digest(thread_id, author, created, message):
+    """A key for a post without dsq:id from its thread, author, date and text."""
+    source = "\0".join((thread_id, author, created, message))
+    return hashlib.sha256(source.encode()).hexdigest()[:40]
+
+
+def _status(fields):
+    if fields.get("isDeleted") == "true":
         return CommentStatus.DELETED
-    if _text(post, "isSpam") == "true":
+    if fields.get("isSpam") == "true":
         return CommentStatus.SPAM
     return CommentStatus.APPROVED
 
 
-def _text(element, path):
-    """The stripped text at a path of Disqus-namespaced children ("" when absent)."""
-    found = element.find(_qualified(path))
-    return (found.text or "").strip() if found is not None else ""
+def _id_of(element):
+    return element.get(DSQ_ID) if element is not None else None
 
 
-@cache
-def _qualified(path):
-    return "/".join(NS + part for part in path.split("/"))
+def _child(element, name):
+    return next((child for child in element if local_name(child.tag) == name), None)
+
+
+def _child_texts(element):
+    """{local name: stripped text} of the element's direct children (the first of each)."""
+    texts = {}
+    for child in element:
+        texts.setdefault(local_name(child.tag), (child.text or "").strip())
+    return texts

@@ -4,6 +4,9 @@ Isso keeps threads by path ("/posts/hello/"), so paths are joined to a base URL:
 site's only allowed origin unless one is given. Its comment text is Markdown (rendered
 by Isso at read time), its author, email and website are HTML-escaped when stored, and
 its modes are 1 = published, 2 = awaiting moderation, 4 = deleted but kept for replies.
+Isso renders text as Markdown that lets HTML through (its own Disqus migrator stores the
+Disqus HTML), so it is rendered that way here too. Likes come over as counts: Isso keeps
+its voters only as a Bloom filter of IP addresses, from which no voter can be recovered.
 """
 
 import html
@@ -16,10 +19,11 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from ..models import CommentStatus
-from .stream import ImportedComment, ImportedThread, ImportRefused
+from .stream import ImportedComment, ImportedThread, ImportRefused, Note
 
 STATUSES = {1: CommentStatus.APPROVED, 2: CommentStatus.PENDING, 4: CommentStatus.DELETED}
-COMMENT_COLUMNS = "tid, id, parent, created, modified, mode, remote_addr, text, author, email, website"
+COMMENT_COLUMNS = ("tid, id, parent, created, modified, mode, remote_addr, text, author, email, "
+                   "website, {likes}")
 
 
 def read_isso(fileobj, *, site, base_url=None, on_progress=None, **_options):
@@ -28,19 +32,31 @@ def read_isso(fileobj, *, site, base_url=None, on_progress=None, **_options):
         try:
             threads = database.execute("SELECT id, uri, title FROM threads ORDER BY id").fetchall()
             total = database.execute("SELECT count(*) FROM comments").fetchone()[0]
-            rows = database.execute(f"SELECT {COMMENT_COLUMNS} FROM comments ORDER BY id")
+            columns = COMMENT_COLUMNS.format(likes="likes" if _has_likes(database) else "0")
+            rows = database.execute(f"SELECT {columns} FROM comments ORDER BY id")
         except sqlite3.DatabaseError as error:
             raise ImportRefused(f"This is not an Isso database ({error}).") from None
         for thread_id, uri, title in threads:
             yield ImportedThread(str(thread_id), urljoin(base_url + "/", uri or ""), title or "")
+        liked = 0
         for done, row in enumerate(rows, start=1):
-            yield _comment(row)
+            comment = _comment(row)
+            liked += comment.like_count > 0
+            yield comment
             if on_progress:
                 on_progress(done, total)
+        if liked:
+            yield Note(f"likes of {liked} comment(s)", "carried over as like counts; who "
+                       "liked them is not recoverable (Isso keeps no list of voters)")
+
+
+def _has_likes(database):
+    return any(column[1] == "likes" for column in database.execute("PRAGMA table_info(comments)"))
 
 
 def _comment(row):
-    thread_id, comment_id, parent, created, modified, mode, remote_addr, text, author, email, website = row
+    (thread_id, comment_id, parent, created, modified, mode, remote_addr, text, author, email,
+     website, likes) = row
     return ImportedComment(
         thread_source_id=str(thread_id),
         source_id=str(comment_id),
@@ -51,10 +67,12 @@ def _comment(row):
         website=html.unescape(website) if website else None,
         created=_utc(created),
         text=text or "",
-        html=None,  # Markdown, rendered by our own renderer
+        html=None,  # Markdown that may hold HTML, rendered as Isso does
+        markdown_with_html=True,
         status=STATUSES.get(mode, CommentStatus.PENDING),
         ip_address=remote_addr or None,  # Isso already anonymised it (last octet zeroed)
         edited=_utc(modified) if modified else None,
+        like_count=max(int(likes or 0), 0),
     )
 
 

@@ -11,6 +11,7 @@ from ijson.common import ObjectBuilder
 
 from ..models import Commenters, CommentStatus, ModerationMode
 from .accounts_json import account_source_id, read_account
+from .json_position import PositionedReader
 from .progress import tracked
 from .stream import (
     ImportedComment,
@@ -33,7 +34,8 @@ MAX_TRUSTED_AFTER = 10_000
 
 
 def read_json(fileobj, *, on_progress=None, **_options):
-    events = ijson.parse(tracked(fileobj, on_progress))
+    source = PositionedReader(tracked(fileobj, on_progress))
+    events = ijson.parse(source)
     header, site_fields, origins, site_read = {}, {}, [], False
     try:
         for prefix, event, value in events:
@@ -59,7 +61,8 @@ def read_json(fileobj, *, on_progress=None, **_options):
             elif prefix == THREAD and event == "start_map":
                 yield from _thread(_build_object(events, event), site_fields.get("key"))
     except ijson.JSONError as error:
-        raise ImportRefused(f"The file is not valid JSON ({error}); nothing was imported.") from None
+        raise ImportRefused(f"The file is not valid JSON ({source.describe(error)}); "
+                            "nothing was imported.") from None
     if not header:
         raise ImportRefused("This is not a widget export: it has no \"format\" field.")
 

@@ -9,13 +9,21 @@ only decides where it runs.
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
-from ..markup import clean_html, render_comment
+from ..markup import clean_html, render_comment, render_markdown_with_html
 
 
 def render_all(sources):
-    """[(html or None, text)] → sanitized HTML: old HTML cleaned, Markdown rendered."""
-    return [clean_html(html) if html is not None else render_comment(text)
-            for html, text in sources]
+    """[(html or None, text, markdown with HTML?)] → sanitized HTML: old HTML cleaned,
+    Markdown rendered (letting HTML through where the source system did, as Isso)."""
+    return [_render(*source) for source in sources]
+
+
+def _render(html, text, markdown_with_html):
+    if html is not None:
+        return clean_html(html)
+    if markdown_with_html:
+        return render_markdown_with_html(text)
+    return render_comment(text)
 
 
 class _Rendered:

@@ -9,6 +9,9 @@ from ..privacy import current_period, salt_for
 from .disqus import read_disqus
 from .isso import read_isso
 from .json_format import read_json
+from .opening import gunzipped, is_gzip
+from .progress import tracked
+from .stream import ImportRefused, Note
 from .wordpress import read_wordpress
 from .writer import ImportWriter
 
@@ -17,6 +20,14 @@ READERS = {
     "wordpress": read_wordpress,
     "isso": read_isso,
     "json": read_json,
+}
+# Files that are text (XML, JSON) may come gzip-compressed, as Disqus mails its export.
+MAY_BE_GZIP = {"disqus", "wordpress", "json"}
+# Why a file with no comments at all is refused rather than "imported" with nothing added.
+NO_COMMENTS = {
+    "disqus": "It is a Disqus export, but it holds no <post> element",
+    "wordpress": "It is a WordPress export, but none of its <item>s holds a <wp:comment>",
+    "isso": "It is an Isso database, but its comments table is empty",
 }
 
 
@@ -33,6 +44,9 @@ def run_import(format_name, fileobj, site=None, *, on_progress=None, workers=1,
     """
     if site is None and format_name != "json":
         raise ValueError(f"A {format_name} import needs the site to import into.")
+    compressed = format_name in MAY_BE_GZIP and is_gzip(fileobj)
+    if compressed:  # progress counts the bytes of the file, not of what they expand to
+        fileobj, on_progress = gunzipped(tracked(fileobj, on_progress)), None
     items = READERS[format_name](fileobj, site=site, on_progress=on_progress, **options)
     # The first IP hash of a period makes its salt and commits (privacy.salt_for): let that
     # happen now, before the import has written anything it could commit half of.
@@ -40,6 +54,11 @@ def run_import(format_name, fileobj, site=None, *, on_progress=None, workers=1,
     try:
         writer = ImportWriter(site, restore=format_name == "json", workers=workers)
         report = writer.write(items)
+        if not report.comments_in_file and format_name in NO_COMMENTS:
+            raise ImportRefused(f"{NO_COMMENTS[format_name]}: there is nothing to import.")
+        if compressed:
+            report.notes.insert(0, Note("the file", "was gzip-compressed; it was read "
+                                                    "uncompressed"))
         if before_commit is not None:
             before_commit(report)
         db.session.commit()

@@ -55,6 +55,7 @@ class ImportedThread:
     url: str
     title: str = ""
     created: datetime | None = None  # naive UTC
+    deleted: bool = False  # deleted in the source: its comments are skipped, not published
 
 
 @dataclass(slots=True)
@@ -82,6 +83,9 @@ class ImportedComment:
     likes: tuple = ()  # our own export: ImportedLike for each like
     account_source_id: str | None = None  # our own export: the account that wrote it
     verified_via: str | None = None  # and how it was signed in
+    # Isso: its Markdown may hold HTML, which Isso shows formatted (markup.py renders it so)
+    markdown_with_html: bool = False
+    like_count: int = 0  # likes whose voters are unknown (Isso keeps only a count)
 
 
 @dataclass(slots=True)
@@ -111,6 +115,14 @@ def parse_iso_datetime(value):
 @dataclass(slots=True)
 class Skipped:
     """Something of the source left out (by a reader or the writer), and why."""
+
+    what: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Note:
+    """Something imported with a change the site owner should know of (report.notes)."""
 
     what: str
     reason: str

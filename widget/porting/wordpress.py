@@ -2,13 +2,19 @@
 
 WXR versions differ in the wp namespace (export/1.0 … 1.2), so children are matched by
 local name. Dates are read from comment_date_gmt, falling back to the local
-comment_date (taken as UTC) when WordPress left the GMT one empty or zero.
+comment_date (taken as UTC) when WordPress left the GMT one empty or zero; an item with
+no date at all takes its earliest comment's, so a thread never starts after its comments.
+
+What is not a reader's comment stays out: pingbacks, trackbacks and WordPress 6.9's
+private editorial notes (comment_type "note") are skipped and reported. Comments on a
+password-protected post were never public: they come in pending, for the owner to judge.
 """
 
 from ..models import CommentStatus
+from .opening import stray_prefix_note, without_stray_prefix
 from .progress import tracked
 from .safexml import complete_elements, local_name
-from .stream import ImportedComment, ImportedThread, Skipped, parse_iso_datetime
+from .stream import ImportedComment, ImportedThread, Note, Skipped, parse_iso_datetime
 
 STATUSES = {
     "1": CommentStatus.APPROVED,
@@ -17,32 +23,57 @@ STATUSES = {
     "trash": CommentStatus.DELETED,
     "post-trashed": CommentStatus.DELETED,
 }
-NOT_COMMENTS = {"pingback", "trackback"}
+COMMENT_TYPES = {"", "comment"}  # anything else (pingback, trackback, note) is not one
+NOT_COMMENTS = {
+    "note": "a private editorial note (WordPress 6.9), never shown to readers",
+    "pingback": "a pingback (another site's link to the post), not a comment",
+    "trackback": "a trackback (another site's link to the post), not a comment",
+}
 
 
 def read_wordpress(fileobj, *, on_progress=None, **_options):
-    elements = complete_elements(tracked(fileobj, on_progress), 2, "rss", "WordPress (WXR)")
+    stream, stray = without_stray_prefix(tracked(fileobj, on_progress))
+    if stray:
+        yield Note(*stray_prefix_note(stray))
+    elements = complete_elements(stream, 2, "rss", "WordPress (WXR)")
     for number, item in enumerate(
         (element for element in elements if local_name(element.tag) == "item"), start=1
     ):
-        fields = _child_texts(item)
-        thread_id = fields.get("post_id") or f"item-{number}"
-        yield ImportedThread(
-            source_id=thread_id,
-            url=fields.get("link", ""),
-            title=fields.get("title", ""),
-            created=_date(fields, "post_date"),
-        )
-        for child in item:
-            if local_name(child.tag) == "comment":
-                yield _comment(thread_id, _child_texts(child))
+        yield from _item(number, item)
 
 
-def _comment(thread_id, fields):
+def _item(number, item):
+    fields = _child_texts(item)
+    thread_id = fields.get("post_id") or f"item-{number}"
+    protected = bool(fields.get("post_password"))
+    comments = [_comment(thread_id, _child_texts(child), protected)
+                for child in item if local_name(child.tag) == "comment"]
+    comment_dates = [comment.created for comment in comments
+                     if isinstance(comment, ImportedComment) and comment.created]
+    yield ImportedThread(
+        source_id=thread_id,
+        url=fields.get("link", ""),
+        title=fields.get("title", ""),
+        created=_date(fields, "post_date") or min(comment_dates, default=None),
+    )
+    yield from comments
+    pending = sum(isinstance(comment, ImportedComment) and comment.status == CommentStatus.PENDING
+                  for comment in comments)
+    if protected and pending:
+        yield Note(f"thread {thread_id} ({fields.get('link', '')})",
+                   f"the post is password-protected: its {pending} comment(s) were imported "
+                   "as pending, for you to approve or not")
+
+
+def _comment(thread_id, fields, protected):
     comment_id = fields.get("comment_id", "")
-    if fields.get("comment_type") in NOT_COMMENTS:
+    comment_type = fields.get("comment_type", "")
+    if comment_type not in COMMENT_TYPES:
         return Skipped(f"comment {comment_id} (thread {thread_id})",
-                       f"a {fields['comment_type']}, not a comment")
+                       NOT_COMMENTS.get(comment_type, f"of type {comment_type!r}, not a comment"))
+    status = STATUSES.get(fields.get("comment_approved", "1"), CommentStatus.PENDING)
+    if protected and status == CommentStatus.APPROVED:
+        status = CommentStatus.PENDING  # only readers with the password saw it
     content = fields.get("comment_content", "")
     parent = fields.get("comment_parent", "0")
     return ImportedComment(
@@ -56,7 +87,7 @@ def _comment(thread_id, fields):
         created=_date(fields, "comment_date"),
         text=content,
         html=content,
-        status=STATUSES.get(fields.get("comment_approved", "1"), CommentStatus.PENDING),
+        status=status,
         ip_address=fields.get("comment_author_IP") or None,
     )
 

@@ -11,7 +11,7 @@ The caller owns the transaction: nothing here commits.
 import hashlib
 import re
 from collections import Counter, defaultdict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert, select, update
@@ -24,49 +24,22 @@ from ..sites import parse_origins
 from ..threads import bump_versions, find_site
 from ..urls import InvalidURL, normalize_url, origin_of
 from .accounts_restore import restore_account
+from .idmap import IdMap, source_ref
 from .rendering import Renderer
+from .report import ImportReport
 from .stream import (
     ImportedAccount,
     ImportedComment,
     ImportedSite,
     ImportedThread,
     ImportRefused,
+    Note,
     Skipped,
 )
 
 BATCH_SIZE = 1000
 ANONYMOUS = "Anonymous"
 BARE_HOST = re.compile(r"^[\w-]+(\.[\w-]+)+(/\S*)?$")
-
-
-@dataclass
-class ImportReport:
-    """What an import did, for the command line and the admin page."""
-
-    sites_created: list[str] = field(default_factory=list)
-    threads_created: int = 0
-    threads_extended: int = 0  # threads that were here already and got new comments
-    added: Counter = field(default_factory=Counter)  # new comments by status
-    already_present: int = 0  # comments of the file that an earlier import had stored
-    accounts_created: int = 0  # commenter accounts (our JSON)
-    accounts_present: int = 0  # accounts of the file that were here already
-    skipped: list[Skipped] = field(default_factory=list)
-    notes: list[Skipped] = field(default_factory=list)  # imported, with a change to know of
-
-    @property
-    def comments_added(self):
-        return sum(self.added.values())
-
-    def summary_lines(self):
-        """The counts as the command line prints them (also the audit log's details)."""
-        added = ", ".join(f"{count} {status}" for status, count in sorted(self.added.items()))
-        return [f"Site {key} created." for key in self.sites_created] + [
-            f"Threads: {self.threads_created} created, {self.threads_extended} existing "
-            "ones extended.",
-            f"Comments: {self.comments_added} added" + (f" ({added})" if added else "")
-            + f", {self.already_present} already here from an earlier import.",
-        ] + ([f"Commenter accounts: {self.accounts_created} added, {self.accounts_present} "
-              "already here."] if self.accounts_created or self.accounts_present else [])
 
 
 @dataclass(slots=True)
@@ -76,6 +49,7 @@ class _SourceThread:
     url: str | None  # normalized; None when the source's URL is unusable
     title: str
     created: datetime | None
+    deleted: bool = False  # deleted in the source: its comments are counted, not stored
     thread_id: int | None = None  # ours, once found or made
     comment_count: int = 0
 
@@ -102,13 +76,12 @@ class ImportWriter:
         self._fingerprinted = set()  # existing threads whose keyless comments are loaded
         self._new_threads = set()
         self._touched = set()  # thread ids that got comments
-        self._key_of = {}  # (source thread id, source comment id) -> dedupe key
-        # dedupe key -> comment id (None until inserted); the key is (thread id, import key)
-        # or, for a comment without one, (thread id, "fingerprint", digest)
-        self._comment_ids = {}
-        self._parents = {}  # comment id -> parent id, for this import's replies
+        # dedupe keys, source refs, comment ids and parents: on disk (idmap.py); a dedupe
+        # key is the thread id with the import key, or with a digest for a keyless comment
+        self._ids = IdMap()
         self._renderer = Renderer(workers)
-        self._batch = []  # (row, dedupe key, parent's source ref, what, (html, text))
+        # (row, dedupe key, parent's source ref, what, (html, text, markdown with HTML?))
+        self._batch = []
         self._queued = deque()  # (batch, its HTML being rendered), oldest first
         # (comment id, parent's source ref, what, answers its parent) to link at the end
         self._unlinked = []
@@ -122,6 +95,7 @@ class ImportWriter:
         try:
             for item in items:
                 if isinstance(item, ImportedComment):
+                    self.report.comments_in_file += 1
                     self._add_comment(item)
                 elif isinstance(item, ImportedThread):
                     self._add_thread(item)
@@ -129,11 +103,15 @@ class ImportWriter:
                     self._use_site(item)
                 elif isinstance(item, ImportedAccount):
                     self._add_account(item)
-                elif isinstance(item, Skipped):
+                elif isinstance(item, Skipped):  # by the reader: a comment it leaves out
+                    self.report.comments_in_file += 1
                     self.report.skipped.append(item)
+                elif isinstance(item, Note):
+                    self.report.notes.append(item)
             self._finish()
         finally:
             self._renderer.close()
+            self._ids.close()
         return self.report
 
     # Sites (our JSON only)
@@ -203,7 +181,8 @@ class ImportWriter:
             if origin_of(url) not in self._site.allowed_origins:
                 self._outside_origins[origin_of(url)] += 1
         title = (imported.title or "").strip()[:300]
-        source = _SourceThread(imported.source_id, self._site.id, url, title, imported.created)
+        source = _SourceThread(imported.source_id, self._site.id, url, title, imported.created,
+                               imported.deleted)
         self._threads[imported.source_id] = source
         if self._restore and url is not None:
             self._thread_id(source)
@@ -251,8 +230,8 @@ class ImportWriter:
             self._keys_loaded.add(thread_id)
             stored = db.session.execute(select(Comment.id, Comment.import_key).where(
                 Comment.thread_id == thread_id, Comment.import_key.is_not(None)))
-            for comment_id, import_key in stored:
-                self._comment_ids[(thread_id, import_key)] = comment_id
+            self._ids.store_ids((_dedupe_key(thread_id, import_key), comment_id)
+                                for comment_id, import_key in stored)
 
     # Comments
 
@@ -265,6 +244,9 @@ class ImportWriter:
         if source.url is None:
             self.report.skipped.append(Skipped(what, "its thread was skipped (no usable URL)"))
             return
+        if source.deleted:
+            source.comment_count += 1  # reported once per thread, at the end
+            return
         if imported.created is None:
             self.report.skipped.append(Skipped(what, "it has no valid date"))
             return
@@ -275,11 +257,11 @@ class ImportWriter:
         if import_key is None:
             self._load_fingerprints(thread_id)
         dedupe_key = _dedupe_key(thread_id, import_key, imported.created, author, imported.text)
-        self._key_of[(imported.thread_source_id, imported.source_id)] = dedupe_key
-        if dedupe_key in self._comment_ids:
+        self._ids.name(source_ref(imported.thread_source_id, imported.source_id), dedupe_key)
+        if self._ids.has_key(dedupe_key):
             self.report.already_present += 1
             return
-        self._comment_ids[dedupe_key] = None
+        self._ids.reserve(dedupe_key)
         account_id = self._account_id(imported, what)
         row = {
             "thread_id": thread_id,
@@ -293,7 +275,7 @@ class ImportWriter:
             "edited_at": imported.edited,
             "import_key": import_key,
             "notify_replies": imported.notify_replies,
-            "like_count": len(imported.likes),
+            "like_count": len(imported.likes) or imported.like_count,
             "spam_reason": _optional(imported.spam_reason, 200),
             "account_id": account_id,
             # "verified" only with the account that was signed in
@@ -303,7 +285,8 @@ class ImportWriter:
         }
         parent_ref = ((imported.thread_source_id, imported.parent_source_id)
                       if imported.parent_source_id is not None else None)
-        self._batch.append((row, dedupe_key, parent_ref, what, (imported.html, imported.text)))
+        self._batch.append((row, dedupe_key, parent_ref, what,
+                            (imported.html, imported.text, imported.markdown_with_html)))
         if imported.likes:
             self._likes[dedupe_key] = imported.likes
         if not imported.answers_parent and imported.reply_to_source_id is not None:
@@ -318,8 +301,8 @@ class ImportWriter:
             stored = db.session.execute(
                 select(Comment.id, Comment.created_at, Comment.author, Comment.text)
                 .where(Comment.thread_id == thread_id, Comment.import_key.is_(None)))
-            for comment_id, created_at, author, text in stored:
-                self._comment_ids[_dedupe_key(thread_id, None, created_at, author, text)] = comment_id
+            self._ids.store_ids((_dedupe_key(thread_id, None, created_at, author, text), comment_id)
+                                for comment_id, created_at, author, text in stored)
 
     def _website(self, website, what):
         """Only http(s) links are kept (the page links the author's name to them)."""
@@ -365,27 +348,28 @@ class ImportWriter:
                      table.c.text))
         inserted = db.session.execute(table.insert().returning(table.c.id, *identity),
                                       [row for row, *_ in batch])
-        for comment_id, *columns in inserted:
-            self._comment_ids[tuple(columns) if keyed else _dedupe_key(*columns)] = comment_id
-        likes = []
+        ids = {_dedupe_key(*columns): comment_id for comment_id, *columns in inserted}
+        self._ids.store_ids(ids.items())
+        likes, parents = [], []
         for (row, dedupe_key, parent_ref, what, _source), answers in zip(batch, answers_parent):
-            comment_id = self._comment_ids[dedupe_key]
+            comment_id = ids[dedupe_key]
             likes.extend({"comment_id": comment_id, "visitor_hash": like.visitor_hash,
                           "ip_hash": like.ip_hash, "created_at": like.created}
                          for like in self._likes.pop(dedupe_key, ()))
             self._touched.add(row["thread_id"])
             self.report.added[row["status"]] += 1
             if row["parent_id"] is not None:
-                self._parents[comment_id] = row["parent_id"]
+                parents.append((comment_id, row["parent_id"]))
             elif parent_ref is not None:
                 self._unlinked.append((comment_id, parent_ref, what, answers))
+        self._ids.store_parents(parents)
         if likes:
             db.session.execute(insert(CommentLike), likes)
 
     def _resolve(self, parent_ref):
         if parent_ref is None:
             return None
-        return self._comment_ids.get(self._key_of.get(parent_ref))
+        return self._ids.resolve(source_ref(*parent_ref))
 
     def _link_replies(self):
         """Give parents to the replies that came before them; the rest stay at the top."""
@@ -399,13 +383,13 @@ class ImportWriter:
                 self.report.notes.append(Skipped(
                     what, f"its parent {parent_ref[1]} replies to it: kept at the top level"))
             else:
-                self._parents[comment_id] = parent_id
+                self._ids.store_parents([(comment_id, parent_id)])
                 links.append({"id": comment_id, "parent_id": parent_id,
                               "reply_to_id": parent_id if answers_parent else None})
         if links:
             db.session.execute(update(Comment), links)
-        answers = [{"id": self._comment_ids[key], "reply_to_id": self._resolve(ref)}
-                   for key, ref in self._answers.items() if self._comment_ids.get(key)]
+        answers = [{"id": self._ids.comment_id(key), "reply_to_id": self._resolve(ref)}
+                   for key, ref in self._answers.items() if self._ids.comment_id(key)]
         if answers:  # after the parents: the comment answered may differ from the parent
             db.session.execute(update(Comment), answers)
 
@@ -414,7 +398,7 @@ class ImportWriter:
         while ancestor is not None:
             if ancestor == comment_id:
                 return True
-            ancestor = self._parents.get(ancestor)
+            ancestor = self._ids.parent_of(ancestor)
         return False
 
     def _finish(self):
@@ -425,11 +409,14 @@ class ImportWriter:
                 self.report.skipped.append(Skipped(
                     f"comment {comment.source_id} (thread {thread_source_id})",
                     f"orphan: its thread {thread_source_id} is not in the file"))
-        if not self._restore:
-            for source in self._threads.values():
-                if source.url is not None and source.comment_count == 0:
-                    self.report.skipped.append(
-                        Skipped(_thread_label(source.source_id, source.url), "it has no comments"))
+        for source in self._threads.values():
+            label = _thread_label(source.source_id, source.url)
+            if source.deleted:
+                self.report.skipped.append(Skipped(label, (
+                    f"the thread was deleted in the export's system: its "
+                    f"{source.comment_count} comment(s) were not imported")))
+            elif not self._restore and source.url is not None and source.comment_count == 0:
+                self.report.skipped.append(Skipped(label, "it has no comments"))
         for origin, count in self._outside_origins.items():
             self.report.notes.append(Skipped(
                 origin, f"{count} thread(s) on this origin, which the site does not allow yet: "
@@ -443,12 +430,13 @@ def _thread_label(source_id, url):
     return f"thread {source_id} ({url})" if url else f"thread {source_id}"
 
 
-def _dedupe_key(thread_id, import_key, created, author, text):
-    """(thread, source key), or for a comment without one a digest of time, author, text."""
+def _dedupe_key(thread_id, import_key, created=None, author=None, text=None):
+    """Thread and source key, or for a comment without one a digest of time, author, text
+    (one text either way, for the id map; the prefix keeps the two kinds apart)."""
     if import_key is not None:
-        return (thread_id, import_key)
+        return f"k{thread_id}\x1f{import_key}"
     digest = hashlib.sha256(f"{created.isoformat()}\0{author}\0{text}".encode()).hexdigest()
-    return (thread_id, "fingerprint", digest[:32])
+    return f"f{thread_id}\x1f{digest[:32]}"
 
 
 def _optional(value, max_length):
