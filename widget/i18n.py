@@ -59,7 +59,10 @@ def supported_language(value):
         return None
     for code in available_languages():
         catalog = Locale.parse(code)
-        if catalog.language == locale.language and catalog.script in (None, locale.script):
+        # A bare "zh" names no script: any of ours will do ("zh-CN" comes with its Hans).
+        any_script = locale.script is None and locale.territory is None
+        if catalog.language == locale.language and (
+                any_script or catalog.script in (None, locale.script)):
             return code
     return None
 
