@@ -109,3 +109,17 @@ def test_dates_and_numbers_in_a_non_latin_locale(client, site):
     assert ">2 часа назад</time>" in russian
     hebrew = client.get(thread_url(site, lang="he")).text
     assert 'dir="rtl"' in html_tag(hebrew) and "במרץ 2026" in hebrew
+
+
+@pytest.fixture
+def app_config():
+    return {"DEMO": True}  # the demo page at "/" (nothing else here depends on it)
+
+
+def test_the_demo_links_every_language_in_its_own_name(client):
+    html = client.get("/?lang=he").text
+    assert '<html lang="he" dir="rtl">' in html and 'data-lang="he"' in html
+    for code, name in [("ja", "日本語"), ("zh_Hans", "中文 (简体)"), ("uk", "Українська"), ("he", "עברית")]:
+        assert f'lang="{code.replace("_", "-")}" dir="auto"' in html and f">{name}</a>" in html, code
+    assert html.count("<li><a href=") == len(POST_COMMENT)
+    assert '<pre dir="ltr">' in html  # the snippet reads left to right on any page
