@@ -221,4 +221,5 @@ def test_script_says_things_in_the_page_language(page, live_app, live_site, host
         "() => new Intl.RelativeTimeFormat('ar', {numeric: 'auto'}).format(-2, 'day')")
     assert page.locator(f"#c-{seeded_thread} > header time").inner_text() == two_days_ago
 
-# The thread is never wider than its window: tests/browser/test_page_widths.py (every page, every language).
+# That the thread is never wider than its window is in tests/browser/test_page_widths.py,
+# with every other page, in every language.

@@ -30,7 +30,8 @@ MEASURE = """() => {
     const box = el.getBoundingClientRect();
     if (box.width && (box.right > width + 1 || box.left < -1) && !clipped(el)) {
       sticking.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
-                    (el.className && typeof el.className === "string" ? "." + el.className.split(" ")[0] : "") +
+                    (typeof el.className === "string" && el.className ?
+                     "." + el.className.split(" ")[0] : "") +
                     " [" + Math.round(box.left) + ", " + Math.round(box.right) + "]");
     }
   }
