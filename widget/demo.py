@@ -3,8 +3,8 @@
 `?lang=de` and `?theme=dark` on the demo page go to the snippet as data-lang and
 data-theme, to try them (and for `make screenshots`); the page links every language.
 The page also plays a host site with users of its own: "Sign in" in the thread comes
-back with `?member=NAME`, and the page then signs an SSO token for that member, as a site owner's server would (README, "Commenter
-accounts").
+back with `?member=NAME`, and the page then signs an SSO token for that member, as a site
+owner's server would (README, "Commenter accounts").
 """
 
 import time
