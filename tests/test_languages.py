@@ -125,3 +125,11 @@ def test_the_demo_links_every_language_in_its_own_name(client):
         assert f">{name}</a>" in html, code
     assert html.count("<li><a href=") == len(POST_COMMENT)
     assert '<pre dir="ltr">' in html  # the snippet reads left to right on any page
+
+
+def test_a_hebrew_name_in_an_english_sentence_is_isolated(client, site):
+    thread = make_thread(site)
+    parent = make_comment(thread, "שלום לכולם", author="דנה")
+    reply_page = client.get(thread_url(site, reply=str(parent.id))).text
+    assert "Reply to <bdi>דנה</bdi>" in reply_page  # the name keeps to itself
+    # (Past the deepest nesting, "in reply to @<bdi>name</bdi>": tests/test_abuse_limits.py.)
