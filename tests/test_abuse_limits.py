@@ -59,8 +59,8 @@ def test_a_reply_past_the_depth_cap_attaches_to_the_deepest_allowed_ancestor(cli
     assert reply.reply_to_id == levels[2].id
     page = client.get(thread_path(site.key)).text
     assert f'id="c-{reply.id}" data-parent="{levels[1].id}"' in page
-    assert (f'<a class="comment-reply-to" href="#c-{levels[2].id}">in reply to @L2</a>'
-            in page)
+    assert (f'<a class="comment-reply-to" href="#c-{levels[2].id}">in reply to @<bdi>L2</bdi></a>'
+            in page)  # the name isolated, so it reads in its own direction
 
 
 @pytest.mark.parametrize("app_config", [{"MAX_DEPTH": 2}])
@@ -82,7 +82,7 @@ def test_depth_zero_makes_a_flat_thread(client, site):
     post(client, site.key, comment_fields(token, "flat", name="Flat", parent=str(root.id)))
     reply = db.session.scalar(select(Comment).where(Comment.author == "Flat"))
     assert reply.parent_id is None and reply.reply_to_id == root.id
-    assert "in reply to @Root" in client.get(thread_path(site.key)).text
+    assert "in reply to @<bdi>Root</bdi>" in client.get(thread_path(site.key)).text
 
 
 def test_the_default_depth_cap_applies_to_a_long_chain(client, site, app):

@@ -15,7 +15,9 @@ from jinja2 import Environment
 PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT / "widget" / "templates"
 TRANSLATIONS = PROJECT / "widget" / "translations"
-LANGUAGES = ["de", "fr", "ar"]
+# Every catalog on disk (a new language is tested as soon as `pybabel init` makes it).
+LANGUAGES = sorted(path.parent.parent.name for path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
+PLACEHOLDER = re.compile(r"%\([^)]*\)[a-z]")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
             "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3), "plural_forms": (1, 2)}
 # Attributes whose values people read or hear (screen readers speak title and aria-label).
@@ -137,6 +139,38 @@ def test_every_message_has_a_translation(language):
         if not message or not all(strings) or message.fuzzy:
             missing.append(msgid)
     assert missing == [], f"run `make translations` and translate these in {language}"
+
+
+def test_we_ship_at_least_fifteen_languages_two_right_to_left():
+    assert len(LANGUAGES) + 1 >= 15 and {"ar", "he", "zh_Hans"} <= set(LANGUAGES)
+
+
+def placeholders(text):
+    return sorted(PLACEHOLDER.findall(text))
+
+
+def test_the_placeholder_check_can_fail():
+    assert placeholders("%(num)s of %(name)s") == ["%(name)s", "%(num)s"]
+    assert placeholders("%(num)s von %(nme)s") != placeholders("%(num)s of %(name)s")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_translations_keep_the_placeholders(language):
+    """A lost or misspelt %(name)s breaks the page (KeyError) or drops a value."""
+    wrong = []
+    for message in catalog(language):
+        if not message.id or not message.string:
+            continue
+        if isinstance(message.id, tuple):
+            # One plural form may leave out the number ("one comment"), never add a name.
+            expected = set(placeholders(message.id[1]))
+            for form in filter(None, message.string):  # an empty one fails the test above
+                found = set(placeholders(form))
+                if not found <= expected or expected - found - {"%(num)s"}:
+                    wrong.append((message.id[0], form))
+        elif placeholders(message.string) != placeholders(message.id):
+            wrong.append((message.id, message.string))
+    assert wrong == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

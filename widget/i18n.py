@@ -26,6 +26,7 @@ from .extensions import babel
 from .models import utcnow
 
 DEFAULT_LANGUAGE = "en"
+RIGHT_TO_LEFT = {"ar", "he"}  # of the languages we ship; tests check Babel agrees
 JUST_NOW = timedelta(seconds=45)
 STATUS_NAMES = {"pending": _l("awaiting moderation"), "approved": _l("approved"),
                 "spam": _l("spam"), "deleted": _l("deleted")}
@@ -37,23 +38,33 @@ def available_languages():
 
 
 def _find_languages(app):
+    """Catalog names as on disk ("de", "zh_Hans"), English first, then alphabetical."""
     with app.app_context():
-        languages = [DEFAULT_LANGUAGE]
-        for locale in babel.list_translations():
-            if locale.language not in languages:
-                languages.append(locale.language)
-    return languages
+        found = sorted(str(locale) for locale in babel.list_translations())
+    return [DEFAULT_LANGUAGE] + [code for code in found if code != DEFAULT_LANGUAGE]
 
 
 def supported_language(value):
-    """The supported language a tag like "de", "de-AT" or "fr_CA" names, else None."""
+    """The catalog a tag like "de", "de-AT", "fr_CA" or "zh-CN" names, else None.
+
+    A region falls back to its language ("pt-PT" reads our "pt"); a script must match
+    where a catalog names one: "zh", "zh-CN" and "zh-Hans" read "zh_Hans", "zh-TW"
+    (Traditional) does not.
+    """
     if not value:
         return None
     try:
         locale = Locale.parse(value.strip().replace("-", "_"))
     except (ValueError, TypeError, UnknownLocaleError):
         return None
-    return locale.language if locale.language in available_languages() else None
+    for code in available_languages():
+        catalog = Locale.parse(code)
+        # A bare "zh" names no script: any of ours will do ("zh-CN" comes with its Hans).
+        any_script = locale.script is None and locale.territory is None
+        if catalog.language == locale.language and (
+                any_script or catalog.script in (None, locale.script)):
+            return code
+    return None
 
 
 def status_name(status):
@@ -84,15 +95,20 @@ def select_locale():
     site_language = g.get("site_language")
     if site_language:
         return site_language
-    return request.accept_languages.best_match(available_languages()) or DEFAULT_LANGUAGE
+    for tag, _quality in request.accept_languages:  # best first
+        chosen = supported_language(tag)
+        if chosen:
+            return chosen
+    return DEFAULT_LANGUAGE
 
 
 def current_language():
-    return str(get_locale() or DEFAULT_LANGUAGE)
+    """The page's language as a BCP 47 tag for <html lang> and Intl: "de", "zh-Hans"."""
+    return str(get_locale() or DEFAULT_LANGUAGE).replace("_", "-")
 
 
 def text_direction():
-    """"rtl" for Arabic, Hebrew and the like: the page's <html dir>."""
+    """"rtl" for Arabic and Hebrew (RIGHT_TO_LEFT; Babel knows it too): the page's <html dir>."""
     locale = get_locale()
     return locale.text_direction if locale else "ltr"
 

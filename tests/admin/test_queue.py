@@ -62,7 +62,8 @@ def test_queue_lists_pending_comments_newest_first_with_their_context(dashboard,
     assert "cy@example.org" in item and 'href="https://cy.example"' in item
     assert "ffffffffffff…" in item and f'title="{"f" * 64}"' in item
     assert f'href="{ARTICLE}"' in item and "Hello world" in item
-    assert "In reply to <strong>Ann</strong>: The parent comment" in item
+    # The parent's author and text are isolated: they read in their own direction.
+    assert "In reply to <bdi><strong>Ann</strong></bdi>: <bdi>The parent comment" in item
     assert "..." in item  # the parent is an excerpt
     assert 'data-select-item' in item and 'form="bulk-form"' in item
 

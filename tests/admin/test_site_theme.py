@@ -51,3 +51,23 @@ def test_an_unknown_language_or_too_long_css_is_refused_and_nothing_saved(app, d
     assert "a { color: red }" in too_long.text  # what the admin typed is kept
     saved = db.session.get(Site, site.id)
     assert (saved.default_language, saved.custom_css) == (None, "")
+
+
+def test_every_shipped_language_is_a_choice_and_zh_hans_is_kept(dashboard, site, client):
+    html = dashboard.get(f"/admin/sites/{site.id}").text
+    for option in ('<option value="he">עברית</option>', '<option value="ja">日本語</option>',
+                   '<option value="zh_Hans">中文 (简体)</option>',
+                   '<option value="pt">português</option>',
+                   '<option value="uk">українська</option>'):
+        assert option.lower() in html.lower()
+    response = dashboard.post(f"/admin/sites/{site.id}",
+                              data=site_form(site, default_language="zh_Hans"))
+    assert response.status_code == 303
+    assert db.session.get(Site, site.id).default_language == "zh_Hans"
+
+
+def test_the_dashboard_speaks_the_browsers_language(dashboard, site):
+    japanese = dashboard.get(f"/admin/sites/{site.id}", headers={"Accept-Language": "ja"}).text
+    assert '<html lang="ja"' in japanese and "設定を保存" in japanese
+    hebrew = dashboard.get("/admin/", headers={"Accept-Language": "he"}).text
+    assert '<html lang="he" dir="rtl"' in hebrew

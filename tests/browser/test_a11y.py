@@ -221,14 +221,5 @@ def test_script_says_things_in_the_page_language(page, live_app, live_site, host
         "() => new Intl.RelativeTimeFormat('ar', {numeric: 'auto'}).format(-2, 'day')")
     assert page.locator(f"#c-{seeded_thread} > header time").inner_text() == two_days_ago
 
-
-@pytest.mark.parametrize("lang", ["en", "ar"])
-@pytest.mark.parametrize("width", [320, 1000])
-def test_the_thread_is_never_wider_than_its_window(context_for, live_app, live_site, host_site,
-                                                   seeded_thread, lang, width):
-    """Nothing (the honeypot included) sticks out, in either direction of writing."""
-    page = context_for(viewport={"width": width, "height": 800})
-    page.goto(thread_url(live_app, live_site, host_site, lang=lang))
-    page.locator("article.comment").first.wait_for()
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0
+# That the thread is never wider than its window is in tests/browser/test_page_widths.py,
+# with every other page, in every language.

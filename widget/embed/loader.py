@@ -33,11 +33,15 @@ SCRIPT_WORDS = {"embed.js": _loader_words, "count.js": _count_words}
 
 
 def script_strings(filename):
-    """{language: {name: words}} for one of the scripts, in every language we have."""
+    """{language: {name: words}} for one of the scripts, in every language we have.
+
+    Keyed by the bare language ("zh" for our zh_Hans), as the scripts look a tag up by
+    its first part; also a valid tag for Intl.PluralRules.
+    """
     strings = {}
     for language in available_languages():
         with force_locale(language):
-            strings[language] = SCRIPT_WORDS[filename]()
+            strings[language.split("_")[0]] = SCRIPT_WORDS[filename]()
     return strings
 
 
