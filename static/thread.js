@@ -306,28 +306,61 @@
 
   /* ---- Posting inline ---- */
 
+  // Errors look and sound as on the page without scripts: the field's border turns the
+  // error colour (.field-invalid, aria-invalid), the message is tied to the field
+  // (aria-describedby, keeping its hint), focus moves to the first field to fix and the
+  // page's live region says what went wrong. An empty errors object clears them.
+  function withoutError(field) {
+    return (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+      return id && id !== field.id + "-error";
+    }).join(" ");
+  }
+
   function showErrors(form, body) {
     form.querySelectorAll(".field-error, .form-error").forEach(function (el) { el.remove(); });
-    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) {
+      el.removeAttribute("aria-invalid");
+      var hint = withoutError(el);
+      if (hint) el.setAttribute("aria-describedby", hint); else el.removeAttribute("aria-describedby");
+    });
+    form.querySelectorAll(".field-invalid").forEach(function (el) { el.classList.remove("field-invalid"); });
     var general = [];
+    var invalid = [];
+    var messages = [];
     Object.keys(body.errors || {}).forEach(function (name) {
       var field = form.elements[name];
       var text = body.errors[name].join(" ");
-      if (!field || field.type === "hidden") { general.push(text); return; }
+      if (!field || field.type === "hidden" || !field.id) { general.push(text); return; }
       var note = document.createElement("p");
       note.className = "field-error";
       note.id = field.id + "-error";
       note.textContent = text;
+      var hint = withoutError(field);
       field.setAttribute("aria-invalid", "true");
-      field.setAttribute("aria-describedby", note.id);
+      field.setAttribute("aria-describedby", (note.id + " " + hint).trim());
       field.insertAdjacentElement("afterend", note);
+      if (field.closest(".field")) field.closest(".field").classList.add("field-invalid");
+      invalid.push(field);
+      messages.push(text);
     });
+    var alert = null;
     if (general.length || !body.errors) {
-      var alert = document.createElement("div");
+      alert = document.createElement("div");
       alert.className = "form-error";
       alert.setAttribute("role", "alert");
+      alert.setAttribute("tabindex", "-1");
       alert.textContent = general.join(" ") || body.message || strings.notPosted;
       form.querySelector("h2").insertAdjacentElement("afterend", alert);
+    }
+    // The first field in the form's order, as a reader would meet it.
+    invalid.sort(function (a, b) {
+      return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+    });
+    if (invalid.length) {
+      invalid[0].focus();
+      announce([strings.notPosted].concat(messages).join(" "));
+    } else if (alert) {
+      alert.focus();
     }
     reportHeight();
   }
