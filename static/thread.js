@@ -54,6 +54,7 @@
   function showComment(id) {
     var article = document.getElementById("c-" + id);
     if (!article) return;
+    article.dispatchEvent(new CustomEvent("widget:reveal", { bubbles: true }));  // open hidden sub-threads
     thread.querySelectorAll(".comment-highlight").forEach(function (el) {
       el.classList.remove("comment-highlight");
     });
@@ -1195,4 +1196,76 @@
   markLikes(thread);
   relativeTimes(thread);
   window.setInterval(function () { relativeTimes(thread); }, 60000);
+})();
+
+/* ------------------------------------------------------------------------------------
+   Collapsing sub-threads: a "Hide replies" button before each comment's replies; hidden,
+   it says how many there are ("Show 6 more replies"). Without this script every reply is
+   simply shown. A permalink to a hidden reply opens the sub-threads around it. */
+(function () {
+  "use strict";
+  var thread = document.querySelector(".thread");
+  if (!thread) return;
+  var language = document.documentElement.lang || "en";
+  var strings = JSON.parse(document.getElementById("widget-strings").textContent);
+  var made = 0;
+
+  function showLabel(count) {
+    var forms = strings.showReplies || {};
+    var message = forms[new Intl.PluralRules(language).select(count)] || forms.other || "%(num)s";
+    return message.replace("%(num)s", count);
+  }
+
+  function label(button, replies) {
+    var expanded = !replies.hidden;
+    button.setAttribute("aria-expanded", String(expanded));
+    button.textContent = expanded ? strings.hideReplies
+      : showLabel(replies.querySelectorAll("article.comment").length);
+  }
+
+  function addToggles(root) {
+    root.querySelectorAll(".comment-replies").forEach(function (replies) {
+      if (replies.hasAttribute("data-toggle")) return;
+      replies.setAttribute("data-toggle", "");
+      if (!replies.id) replies.id = "replies-" + (++made);
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "replies-toggle";
+      button.setAttribute("aria-controls", replies.id);
+      replies.insertAdjacentElement("beforebegin", button);
+      label(button, replies);
+    });
+  }
+
+  thread.addEventListener("click", function (event) {
+    var button = event.target.closest("button.replies-toggle");
+    if (!button) return;
+    var replies = document.getElementById(button.getAttribute("aria-controls"));
+    replies.hidden = !replies.hidden;
+    label(button, replies);
+    window.dispatchEvent(new Event("resize"));  // the loader resizes the frame
+  });
+
+  // Replies posted inline or loaded with "more comments" get their button too.
+  new MutationObserver(function (changes) {
+    changes.forEach(function (change) {
+      change.addedNodes.forEach(function (node) {
+        if (node.nodeType !== 1) return;
+        if (node.classList.contains("comment-replies")) addToggles(node.parentElement);
+        else addToggles(node);
+      });
+    });
+  }).observe(thread, { childList: true, subtree: true });
+
+  thread.addEventListener("widget:reveal", function (event) {
+    for (var el = event.target.parentElement; el && el !== thread; el = el.parentElement) {
+      if (el.classList.contains("comment-replies") && el.hidden) {
+        el.hidden = false;
+        var button = thread.querySelector('[aria-controls="' + el.id + '"]');
+        if (button) label(button, el);
+      }
+    }
+  });
+
+  addToggles(thread);
 })();

@@ -1,0 +1,33 @@
+"""Deep conversations: where replies stop indenting (level 5, thread.css), each reply names
+the comment it answers, so replies at levels 5 to 10 do not look like siblings."""
+
+import re
+
+from .conftest import make_comment, make_thread
+from .test_thread_page import thread_url
+
+
+def chips(html):
+    """{comment id: the "in reply to" text in its header, or None}."""
+    found = {}
+    for article in re.finditer(r'<article [^>]*id="c-(\d+)"(.*?)</header>', html, re.S):
+        chip = re.search(r'class="comment-reply-to" href="#c-(\d+)">(.*?)</a>', article.group(2), re.S)
+        found[int(article.group(1))] = (int(chip.group(1)), re.sub(r"<[^>]+>", "", chip.group(2)).strip()) if chip else None
+    return found
+
+
+def test_replies_past_the_indentation_cap_name_their_parent(client, site):
+    thread = make_thread(site)
+    chain = [make_comment(thread, "Level 0", author="Person 0")]
+    for level in range(1, 9):
+        chain.append(make_comment(thread, f"Level {level}", parent=chain[-1],
+                                  author=f"Person {level}"))
+    sibling = make_comment(thread, "Another at level 1", parent=chain[0], author="Sam")
+    found = chips(client.get(thread_url(site)).text)
+    for level, comment in enumerate(chain):
+        if level < 5:
+            assert found[comment.id] is None, level
+        else:
+            parent = chain[level - 1]
+            assert found[comment.id] == (parent.id, f"in reply to @Person {level - 1}"), level
+    assert found[sibling.id] is None
