@@ -20,7 +20,8 @@
   }
 
   function countLabel(count) {
-    if (count === 0) return strings.noComments;
+    // "No comments yet" would be wrong above the reader's own comment awaiting moderation.
+    if (count === 0 && !thread.querySelector(".comment-list article.comment")) return strings.noComments;
     var category = new Intl.PluralRules(language).select(count);
     var message = strings.count[category] || strings.count.other;
     return format(message, { num: count });
@@ -601,7 +602,8 @@
   var strings = JSON.parse(document.getElementById("widget-strings").textContent);
 
   function countLabel(count) {
-    if (count === 0) return strings.noComments;
+    // "No comments yet" would be wrong above the reader's own comment awaiting moderation.
+    if (count === 0 && !thread.querySelector(".comment-list article.comment")) return strings.noComments;
     var message = strings.count[new Intl.PluralRules(language).select(count)] || strings.count.other;
     return message.replace("%(num)s", count);
   }

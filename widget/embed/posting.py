@@ -156,10 +156,16 @@ def too_many_posts(error):
 
 @bp.errorhandler(DBAPIError)
 def database_error(error):
-    if request.endpoint != "embed.post" or _wants_json() or not is_database_unavailable(error):
+    if request.endpoint != "embed.post" or not is_database_unavailable(error):
         return handle_database_error(error)
     discard_transaction()
     log_database_outage(error)
+    if _wants_json():
+        # The script keeps the text in its form; say that nothing was saved, not the
+        # generic "nothing you sent was lost".
+        response = handle_http_error(ServiceUnavailable(UNAVAILABLE_MESSAGE))
+        response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        return response
     response = _retry_page(503, _("Comment not saved yet"), str(UNAVAILABLE_MESSAGE), site_known=False,
                            reference=request_id())
     if response is None:
