@@ -36,7 +36,7 @@ def on_comment_posted(comment):
     if comment.notify_replies:
         comment.language = current_language()  # the page they asked on: their replies' language
     if comment.notify_replies and comment.email and not verified_by_account(comment):
-        ask_confirmation(comment.email, comment.thread.site)
+        ask_confirmation(comment.email, comment.thread.site, comment.id)
     if comment.status == CommentStatus.PENDING:
         ask_moderators(comment)
     elif comment.status == CommentStatus.APPROVED:
@@ -62,7 +62,7 @@ def find_address(email):
     )
 
 
-def ask_confirmation(email, site=None):
+def ask_confirmation(email, site=None, comment_id=None):
     """Send the confirmation link the first time an address asks for notifications
     (in the language of the page the commenter is on: theirs)."""
     address = find_address(email)
@@ -77,7 +77,7 @@ def ask_confirmation(email, site=None):
     if sent_at and (utcnow() - sent_at).total_seconds() < CONFIRMATION_RESEND_AFTER:
         return
     address.confirmation_sent_at = utcnow()
-    url = links.external_url("mail.confirm", token=links.confirm_token(address.email),
+    url = links.external_url("mail.confirm", token=links.confirm_token(address.email, comment_id),
                              lang=current_language())
     enqueue("confirm", address.email, _("Please confirm: email me replies"),
             render_template("mail/confirm.txt", confirm_url=url),
@@ -110,7 +110,7 @@ def notify_parent_author(reply):
     thread = reply.thread
     language = author_language(parent)
     unsubscribe_url = links.external_url(
-        "mail.unsubscribe", token=links.unsubscribe_token(normalized_email(parent.email)),
+        "mail.unsubscribe", token=links.unsubscribe_token(normalized_email(parent.email), reply.id),
         lang=language,
     )
     with speaking(language):
