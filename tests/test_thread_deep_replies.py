@@ -31,3 +31,19 @@ def test_replies_past_the_indentation_cap_name_their_parent(client, site):
             parent = chain[level - 1]
             assert found[comment.id] == (parent.id, f"in reply to @Person {level - 1}"), level
     assert found[sibling.id] is None
+
+
+def test_a_reply_posted_inline_past_the_cap_names_its_parent_too(client, site):
+    from .commenting import post_json
+
+    thread = make_thread(site)
+    chain = [make_comment(thread, "Level 0", author="Person 0")]
+    for level in range(1, 5):
+        chain.append(make_comment(thread, f"Level {level}", parent=chain[-1],
+                                  author=f"Person {level}"))
+    shallow = post_json(client, site, text="At level 2", parent=str(chain[1].id))
+    assert "comment-reply-to" not in shallow.get_json()["html"]
+    deep = post_json(client, site, text="At level 5", parent=str(chain[4].id), name="Zed")
+    assert deep.status_code == 201
+    assert (f'<a class="comment-reply-to" href="#c-{chain[4].id}">in reply to @Person 4</a>'
+            in deep.get_json()["html"])
