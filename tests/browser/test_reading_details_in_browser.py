@@ -5,6 +5,7 @@ that Back returns to the text, and no 404 for the icon."""
 import pytest
 from sqlalchemy import select
 
+from tests.browser.axe import axe_problems
 from tests.browser.test_thread_in_browser import thread_page_url
 from tests.conftest import make_comment, make_thread
 from widget.extensions import db
@@ -25,7 +26,7 @@ def _seed(live_app, live_site, host_site, moderated=False):
         db.session.commit()
         if not moderated:
             thread = make_thread(site, url=host_site.origin + "/article.html")
-            first = make_comment(thread, "One")
+            first = make_comment(thread, "One, with code:\n\n```\n" + "wide_line() " * 40 + "\n```")
             make_comment(thread, "Two", parent=first)
 
 
@@ -45,6 +46,9 @@ def test_tap_targets_are_at_least_24_px(context_for, live_app, live_site, host_s
           .filter(([, width, height]) => width < 24 || height < 24)""")
         if found:
             small[language] = found
+        if language == "en":  # the wide code block scrolls, and the keyboard reaches it
+            assert page.locator("pre").evaluate("el => el.scrollWidth > el.clientWidth")
+            assert axe_problems(page) == []
     assert small == {}
     assert missing == []
 
