@@ -37,9 +37,10 @@ def test_auto_follows_the_host_page(context_for, live_app, live_site, host_site)
 
 def test_the_collapsed_button_is_a_themed_control(context_for, live_app, live_site, host_site):
     page = context_for("light")
-    for head, colour in (("", "rgb(246, 248, 250)"),
-                         ("<style>body{background:#111}</style>", "rgb(21, 27, 35)")):
-        url = write_page(host_site, "collapsed.html",
+    for index, (head, colour) in enumerate((("", "rgb(246, 248, 250)"),
+                                            ("<style>body{background:#111}</style>",
+                                             "rgb(21, 27, 35)"))):
+        url = write_page(host_site, f"collapsed-{index}.html",
                          snippet(live_app, live_site, collapsed="true"), head)
         page.goto(url)
         button = page.locator(".comments-show")
