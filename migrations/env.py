@@ -92,6 +92,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # SQLite changes a table in "batch" mode by copying it and dropping the old
+            # one; with foreign keys enforced, that drop cascades (a site's threads and
+            # comments deleted, replies cut from their parents). Off for the migration
+            # (only outside a transaction, so before it begins), checked after it.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -100,6 +107,10 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"The migration left rows pointing nowhere: {broken[:5]}")
 
 
 if context.is_offline_mode():

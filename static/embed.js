@@ -69,9 +69,37 @@
     location.href = target.href;
   }
 
+  // data-theme "auto" (or none) follows the HOST page, not the reader's OS: a light blog
+  // read in OS dark mode keeps a light thread. The first opaque background behind the
+  // snippet decides by its brightness; with none, the page's color-scheme (CSS property
+  // or <meta name="color-scheme">), and only a page that allows both asks the OS.
+  function hostTheme(div) {
+    for (var el = div; el; el = el.parentElement) {
+      var rgba = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?/.exec(
+        getComputedStyle(el).backgroundColor);
+      if (rgba && (rgba[4] === undefined || Number(rgba[4]) > 0.5)) {
+        var luma = 0.2126 * rgba[1] + 0.7152 * rgba[2] + 0.0722 * rgba[3];
+        return luma < 128 ? "dark" : "light";
+      }
+    }
+    var meta = document.querySelector('meta[name="color-scheme"]');
+    var scheme = getComputedStyle(document.documentElement).colorScheme;
+    if (!scheme || scheme === "normal") scheme = meta ? meta.content : "normal";
+    var schemes = String(scheme).split(/\s+/);
+    var allowsDark = schemes.indexOf("dark") >= 0, allowsLight = schemes.indexOf("light") >= 0;
+    if (allowsDark && !allowsLight) return "dark";
+    if (allowsDark && window.matchMedia("(prefers-color-scheme: dark)").matches) return "dark";
+    return "light";  // the browser paints a page that did not opt in to dark mode light
+  }
+
+  function themeFor(div) {
+    var chosen = div.dataset.theme;
+    return chosen === "light" || chosen === "dark" ? chosen : hostTheme(div);
+  }
+
   function threadSrc(div) {
     var query = new URLSearchParams({ url: articleUrl(div), origin: location.origin });
-    var options = { title: div.dataset.title || document.title, theme: div.dataset.theme,
+    var options = { title: div.dataset.title || document.title, theme: themeFor(div),
                     lang: div.dataset.lang, own: stored(ownKey(div)) };
     Object.keys(options).forEach(function (name) {
       if (options[name]) query.set(name, options[name]);
@@ -108,6 +136,13 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "comments-show";
+      // A real control on the host page: its font, at least 44 px tall, in the colours the
+      // thread will have; a site may restyle .comments-show (inline styles give way to
+      // !important rules).
+      var dark = themeFor(div) === "dark";
+      button.style.cssText = "font:inherit;font-size:1rem;line-height:1.5;min-height:44px;" +
+        "padding:.5rem 1.25rem;border-radius:6px;cursor:pointer;border:1px solid " +
+        (dark ? "#3d444d;background:#151b23;color:#e6edf3" : "#d1d9e0;background:#f6f8fa;color:#1f2328");
       button.textContent = wordsFor(div).show;
       button.addEventListener("click", function () {
         button.remove();

@@ -20,7 +20,8 @@
   }
 
   function countLabel(count) {
-    if (count === 0) return strings.noComments;
+    // "No comments yet" would be wrong above the reader's own comment awaiting moderation.
+    if (count === 0 && !thread.querySelector(".comment-list article.comment")) return strings.noComments;
     var category = new Intl.PluralRules(language).select(count);
     var message = strings.count[category] || strings.count.other;
     return format(message, { num: count });
@@ -54,6 +55,7 @@
   function showComment(id) {
     var article = document.getElementById("c-" + id);
     if (!article) return;
+    article.dispatchEvent(new CustomEvent("widget:reveal", { bubbles: true }));  // open hidden sub-threads
     thread.querySelectorAll(".comment-highlight").forEach(function (el) {
       el.classList.remove("comment-highlight");
     });
@@ -306,28 +308,61 @@
 
   /* ---- Posting inline ---- */
 
+  // Errors look and sound as on the page without scripts: the field's border turns the
+  // error colour (.field-invalid, aria-invalid), the message is tied to the field
+  // (aria-describedby, keeping its hint), focus moves to the first field to fix and the
+  // page's live region says what went wrong. An empty errors object clears them.
+  function withoutError(field) {
+    return (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+      return id && id !== field.id + "-error";
+    }).join(" ");
+  }
+
   function showErrors(form, body) {
     form.querySelectorAll(".field-error, .form-error").forEach(function (el) { el.remove(); });
-    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) {
+      el.removeAttribute("aria-invalid");
+      var hint = withoutError(el);
+      if (hint) el.setAttribute("aria-describedby", hint); else el.removeAttribute("aria-describedby");
+    });
+    form.querySelectorAll(".field-invalid").forEach(function (el) { el.classList.remove("field-invalid"); });
     var general = [];
+    var invalid = [];
+    var messages = [];
     Object.keys(body.errors || {}).forEach(function (name) {
       var field = form.elements[name];
       var text = body.errors[name].join(" ");
-      if (!field || field.type === "hidden") { general.push(text); return; }
+      if (!field || field.type === "hidden" || !field.id) { general.push(text); return; }
       var note = document.createElement("p");
       note.className = "field-error";
       note.id = field.id + "-error";
       note.textContent = text;
+      var hint = withoutError(field);
       field.setAttribute("aria-invalid", "true");
-      field.setAttribute("aria-describedby", note.id);
+      field.setAttribute("aria-describedby", (note.id + " " + hint).trim());
       field.insertAdjacentElement("afterend", note);
+      if (field.closest(".field")) field.closest(".field").classList.add("field-invalid");
+      invalid.push(field);
+      messages.push(text);
     });
+    var alert = null;
     if (general.length || !body.errors) {
-      var alert = document.createElement("div");
+      alert = document.createElement("div");
       alert.className = "form-error";
       alert.setAttribute("role", "alert");
+      alert.setAttribute("tabindex", "-1");
       alert.textContent = general.join(" ") || body.message || strings.notPosted;
       form.querySelector("h2").insertAdjacentElement("afterend", alert);
+    }
+    // The first field in the form's order, as a reader would meet it.
+    invalid.sort(function (a, b) {
+      return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+    });
+    if (invalid.length) {
+      invalid[0].focus();
+      announce([strings.notPosted].concat(messages).join(" "));
+    } else if (alert) {
+      alert.focus();
     }
     reportHeight();
   }
@@ -567,7 +602,8 @@
   var strings = JSON.parse(document.getElementById("widget-strings").textContent);
 
   function countLabel(count) {
-    if (count === 0) return strings.noComments;
+    // "No comments yet" would be wrong above the reader's own comment awaiting moderation.
+    if (count === 0 && !thread.querySelector(".comment-list article.comment")) return strings.noComments;
     var message = strings.count[new Intl.PluralRules(language).select(count)] || strings.count.other;
     return message.replace("%(num)s", count);
   }
@@ -1162,4 +1198,76 @@
   markLikes(thread);
   relativeTimes(thread);
   window.setInterval(function () { relativeTimes(thread); }, 60000);
+})();
+
+/* ------------------------------------------------------------------------------------
+   Collapsing sub-threads: a "Hide replies" button before each comment's replies; hidden,
+   it says how many there are ("Show 6 more replies"). Without this script every reply is
+   simply shown. A permalink to a hidden reply opens the sub-threads around it. */
+(function () {
+  "use strict";
+  var thread = document.querySelector(".thread");
+  if (!thread) return;
+  var language = document.documentElement.lang || "en";
+  var strings = JSON.parse(document.getElementById("widget-strings").textContent);
+  var made = 0;
+
+  function showLabel(count) {
+    var forms = strings.showReplies || {};
+    var message = forms[new Intl.PluralRules(language).select(count)] || forms.other || "%(num)s";
+    return message.replace("%(num)s", count);
+  }
+
+  function label(button, replies) {
+    var expanded = !replies.hidden;
+    button.setAttribute("aria-expanded", String(expanded));
+    button.textContent = expanded ? strings.hideReplies
+      : showLabel(replies.querySelectorAll("article.comment").length);
+  }
+
+  function addToggles(root) {
+    root.querySelectorAll(".comment-replies").forEach(function (replies) {
+      if (replies.hasAttribute("data-toggle")) return;
+      replies.setAttribute("data-toggle", "");
+      if (!replies.id) replies.id = "replies-" + (++made);
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "replies-toggle";
+      button.setAttribute("aria-controls", replies.id);
+      replies.insertAdjacentElement("beforebegin", button);
+      label(button, replies);
+    });
+  }
+
+  thread.addEventListener("click", function (event) {
+    var button = event.target.closest("button.replies-toggle");
+    if (!button) return;
+    var replies = document.getElementById(button.getAttribute("aria-controls"));
+    replies.hidden = !replies.hidden;
+    label(button, replies);
+    window.dispatchEvent(new Event("resize"));  // the loader resizes the frame
+  });
+
+  // Replies posted inline or loaded with "more comments" get their button too.
+  new MutationObserver(function (changes) {
+    changes.forEach(function (change) {
+      change.addedNodes.forEach(function (node) {
+        if (node.nodeType !== 1) return;
+        if (node.classList.contains("comment-replies")) addToggles(node.parentElement);
+        else addToggles(node);
+      });
+    });
+  }).observe(thread, { childList: true, subtree: true });
+
+  thread.addEventListener("widget:reveal", function (event) {
+    for (var el = event.target.parentElement; el && el !== thread; el = el.parentElement) {
+      if (el.classList.contains("comment-replies") && el.hidden) {
+        el.hidden = false;
+        var button = thread.querySelector('[aria-controls="' + el.id + '"]');
+        if (button) label(button, el);
+      }
+    }
+  });
+
+  addToggles(thread);
 })();

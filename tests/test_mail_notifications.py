@@ -58,7 +58,7 @@ def test_double_opt_in_then_replies_then_one_click_unsubscribe(app, client, site
     assert send_due() == (1, 0, 0)
     [confirmation] = smtp_server.messages
     assert confirmation["To"] == "ann@example.com"
-    assert confirmation["From"] == "Comments <comments@blog.example.com>"
+    assert confirmation["From"] == "Blog <comments@blog.example.com>"  # the site, at MAIL_FROM
     assert "confirm" in confirmation["Subject"].lower()
 
     # Before confirming, replies send nothing (the form is no spam relay).

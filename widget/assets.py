@@ -10,7 +10,7 @@ from pathlib import Path
 
 import rcssmin
 import rjsmin
-from flask import current_app, request
+from flask import current_app, redirect, request, url_for
 from flask_compress import Compress
 
 ONE_YEAR = 365 * 24 * 3600
@@ -114,7 +114,13 @@ def _buffer_static_files(response):
     return response
 
 
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links: send them to the icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 def init_app(app):
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
     app.config.setdefault("COMPRESS_MIMETYPES", [
         "text/html", "text/css", "text/javascript", "application/json",
         "application/atom+xml", "image/svg+xml",

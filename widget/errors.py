@@ -153,8 +153,14 @@ def handle_http_error(error):
 
 def too_large_message():
     limit_kib = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 1024
-    return _("What you sent is larger than the %(limit)s KiB this service accepts. "
-             "Please shorten your comment and try again.", limit=format_number(limit_kib))
+    message = _("What you sent is larger than the %(limit)s KiB this service accepts. "
+                "Please shorten your comment and try again.", limit=format_number(limit_kib))
+    if request.endpoint == "embed.post" and not wants_json():
+        # The body is never read past the cap, so the text cannot be put in a new form;
+        # the browser still has it in the form the comment came from.
+        message += " " + _("Your text is still in the comment form: your browser's Back "
+                           "button returns to it.")
+    return message
 
 
 def too_many_message(description):

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from .extensions import db
+from .i18n import use_site_language
 from .models import Comment, CommentStatus, Thread
 from .sites import public_url
 from .threads import find_site, find_thread
@@ -30,6 +31,9 @@ def _site_or_404(site_key):
     site = find_site(site_key)
     if site is None:
         abort(404, description=_("No site is registered with the key “%(key)s”.", key=site_key))
+    # Feed readers send no Accept-Language: the entries speak the `lang` of the link the
+    # thread page gives, else the site's language.
+    use_site_language(site.default_language)
     return site
 
 

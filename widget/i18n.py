@@ -182,6 +182,8 @@ def thread_script_strings():
         "nothingToPreview": gettext("Nothing to preview yet."),
         "moreShown": gettext("More comments are shown below."),
         "signIn": gettext("Sign in"),
+        "hideReplies": gettext("Hide replies"),
+        "showReplies": plural_forms("Show %(num)s more reply", "Show %(num)s more replies"),
     }
 
 

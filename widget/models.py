@@ -167,6 +167,9 @@ class Comment(db.Model):
     account_id: Mapped[int | None] = mapped_column(
         ForeignKey("account.id", ondelete="SET NULL"), index=True)
     verified_via: Mapped[str | None] = mapped_column(String(100))
+    # The language of the page the author asked for reply notifications on: their
+    # notifications speak it, whoever replies (mail/language.py).
+    language: Mapped[str | None] = mapped_column(String(16))
 
     thread: Mapped[Thread] = relationship()
 
@@ -239,6 +242,9 @@ class Admin(db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))  # werkzeug scrypt
     is_superadmin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The dashboard's language at the last sign-in: moderation mails to this address
+    # speak it (mail/language.py).
+    language: Mapped[str | None] = mapped_column(String(16))
 
     sites: Mapped[list[Site]] = relationship(secondary=admin_site, order_by=Site.id)
 

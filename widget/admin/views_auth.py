@@ -6,6 +6,8 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 
+from ..extensions import db
+from ..i18n import current_language
 from ..privacy import hash_ip
 from ..ratelimit import login_limit
 from . import throttle
@@ -39,6 +41,8 @@ def login():
         error = _("Wrong email or password.")
         return render_template("admin/login.html", form=form, error=error), 401
     throttle.clear_failures(email)
+    admin.language = current_language()  # moderation mails to them speak it (mail/language.py)
+    db.session.commit()
     start_session(admin)
     return redirect(safe_next(form.next.data, url_for("admin.overview")), code=303)
 

@@ -29,6 +29,8 @@ from ..mail.notifications import mail_enabled
 from ..privacy import hash_ip
 from ..ratelimit import post_limit, post_thread_limit, retry_after_seconds
 from ..requestid import request_id
+from ..extensions import db
+from ..models import Comment
 from ..threads import CommentNode, NewComment, PostRefused, find_site, find_submitted, post_comment
 from ..urls import InvalidURL, normalize_url, origin_of
 from ..accounts.commenting import check_commenter
@@ -106,7 +108,8 @@ def _posted(target, comment):
     edit_token = _remember_edit_token(comment)
     held = comment.status.value in ("pending", "spam")
     if _wants_json():
-        html = render_template("embed/_posted.html", node=CommentNode(comment), target=target)
+        html = render_template("embed/_posted.html", node=CommentNode(comment), target=target,
+                               **placed_at(comment))
         body = {"id": comment.id, "status": "pending" if held else comment.status.value,
                 "html": html, "own": target.own_token, "edit_token": edit_token,
                 "editable_until": editing.editable_until(comment).isoformat() + "Z"}
@@ -114,6 +117,17 @@ def _posted(target, comment):
             body["message"] = str(HELD_MESSAGE)
         return jsonify(body), 201
     return redirect(target.page_url(comment.id), code=303)
+
+
+def placed_at(comment, enough=5):
+    """The comment's parent (as a node) and nesting level, counted up to `enough`, so a
+    reply posted inline past the indentation cap names its parent as on a fresh page."""
+    parent = db.session.get(Comment, comment.parent_id) if comment.parent_id else None
+    level, above = 0, parent
+    while above is not None and level < enough:
+        level += 1
+        above = db.session.get(Comment, above.parent_id) if above.parent_id else None
+    return {"parent": CommentNode(parent) if parent else None, "level": level}
 
 
 @dataclass
@@ -160,10 +174,16 @@ def too_many_posts(error):
 @bp.errorhandler(DBAPIError)
 @render_safely
 def database_error(error):
-    if request.endpoint != "embed.post" or _wants_json() or not is_database_unavailable(error):
+    if request.endpoint != "embed.post" or not is_database_unavailable(error):
         return handle_database_error(error)
     discard_transaction()
     log_database_outage(error)
+    if _wants_json():
+        # The script keeps the text in its form; say that nothing was saved, not the
+        # generic "nothing you sent was lost".
+        response = handle_http_error(ServiceUnavailable(UNAVAILABLE_MESSAGE))
+        response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        return response
     response = _retry_page(503, _("Comment not saved yet"), str(UNAVAILABLE_MESSAGE), site_known=False,
                            reference=request_id())
     if response is None:

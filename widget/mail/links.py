@@ -39,24 +39,42 @@ def _load_timed(salt, token):
         raise BadLink(_("This link is not valid. Please copy the whole link from the email.")) from None
 
 
-def confirm_token(email):
-    return _timed(CONFIRM_SALT).dumps({"e": email})
+def _with_comment(payload, comment_id):
+    """The comment the mail is about, so its page can name the site and the article."""
+    return {**payload, "c": comment_id} if comment_id is not None else payload
+
+
+def confirm_token(email, comment_id=None):
+    return _timed(CONFIRM_SALT).dumps(_with_comment({"e": email}, comment_id))
 
 
 def load_confirm_token(token):
-    return _load_timed(CONFIRM_SALT, token)["e"]
+    return load_confirm_link(token)[0]
 
 
-def unsubscribe_token(email):
+def load_confirm_link(token):
+    """(email, the id of the comment it was asked on, or None for older links)."""
+    payload = _load_timed(CONFIRM_SALT, token)
+    return payload["e"], payload.get("c")
+
+
+def unsubscribe_token(email, comment_id=None):
     """Never expires: an old email's unsubscribe link must still work."""
-    return URLSafeSerializer(current_app.secret_key, salt=UNSUBSCRIBE_SALT).dumps({"e": email})
+    return URLSafeSerializer(current_app.secret_key, salt=UNSUBSCRIBE_SALT).dumps(
+        _with_comment({"e": email}, comment_id))
 
 
 def load_unsubscribe_token(token):
+    return load_unsubscribe_link(token)[0]
+
+
+def load_unsubscribe_link(token):
+    """(email, the id of the comment the mail was about, or None)."""
     try:
-        return URLSafeSerializer(current_app.secret_key, salt=UNSUBSCRIBE_SALT).loads(token)["e"]
+        payload = URLSafeSerializer(current_app.secret_key, salt=UNSUBSCRIBE_SALT).loads(token)
     except BadSignature:
         raise BadLink(_("This link is not valid. Please copy the whole link from the email.")) from None
+    return payload["e"], payload.get("c")
 
 
 def moderate_token(comment, action, moderator):

@@ -13,7 +13,9 @@ from ..accounts.models import Account
 from ..extensions import db
 from ..models import Comment, CommentStatus, MailAddress, utcnow
 from ..signals import comment_approved, comment_edited, comment_posted
+from ..i18n import current_language
 from . import links
+from .language import author_language, moderator_language, sender_for, speaking
 from .outbox import enqueue
 
 CONFIRMATION_RESEND_AFTER = 24 * 3600  # one confirmation mail per address per day at most
@@ -31,8 +33,10 @@ def normalized_email(email):
 def on_comment_posted(comment):
     if not mail_enabled():
         return
+    if comment.notify_replies:
+        comment.language = current_language()  # the page they asked on: their replies' language
     if comment.notify_replies and comment.email and not verified_by_account(comment):
-        ask_confirmation(comment.email)
+        ask_confirmation(comment.email, comment.thread.site, comment.id)
     if comment.status == CommentStatus.PENDING:
         ask_moderators(comment)
     elif comment.status == CommentStatus.APPROVED:
@@ -58,8 +62,9 @@ def find_address(email):
     )
 
 
-def ask_confirmation(email):
-    """Send the confirmation link the first time an address asks for notifications."""
+def ask_confirmation(email, site=None, comment_id=None):
+    """Send the confirmation link the first time an address asks for notifications
+    (in the language of the page the commenter is on: theirs)."""
     address = find_address(email)
     if address is None:
         # Two first requests at once: the second one's commit fails on the unique email,
@@ -72,9 +77,11 @@ def ask_confirmation(email):
     if sent_at and (utcnow() - sent_at).total_seconds() < CONFIRMATION_RESEND_AFTER:
         return
     address.confirmation_sent_at = utcnow()
-    url = links.external_url("mail.confirm", token=links.confirm_token(address.email))
+    url = links.external_url("mail.confirm", token=links.confirm_token(address.email, comment_id),
+                             lang=current_language())
     enqueue("confirm", address.email, _("Please confirm: email me replies"),
-            render_template("mail/confirm.txt", confirm_url=url))
+            render_template("mail/confirm.txt", confirm_url=url),
+            {"From": sender_for(site)} if site is not None else None)
 
 
 def is_confirmed(email):
@@ -101,17 +108,20 @@ def notify_parent_author(reply):
             or not (verified_by_account(parent) or is_confirmed(parent.email))):
         return
     thread = reply.thread
+    language = author_language(parent)
     unsubscribe_url = links.external_url(
-        "mail.unsubscribe", token=links.unsubscribe_token(normalized_email(parent.email))
+        "mail.unsubscribe", token=links.unsubscribe_token(normalized_email(parent.email), reply.id),
+        lang=language,
     )
+    with speaking(language):
+        subject = _("%(author)s replied to your comment on %(article)s", author=reply.author,
+                    article=thread.title or thread.url)[:300]
+        body = render_template("mail/reply.txt", reply=reply, parent=parent, thread=thread,
+                               reply_url=f"{thread.url}#c-{reply.id}",
+                               unsubscribe_url=unsubscribe_url)
     enqueue(
-        "reply", parent.email,
-        _("%(author)s replied to your comment on %(article)s", author=reply.author,
-          article=thread.title or thread.url)[:300],
-        render_template("mail/reply.txt", reply=reply, parent=parent, thread=thread,
-                        reply_url=f"{thread.url}#c-{reply.id}",
-                        unsubscribe_url=unsubscribe_url),
-        {"List-Unsubscribe": f"<{unsubscribe_url}>",
+        "reply", parent.email, subject, body,
+        {"From": sender_for(thread.site), "List-Unsubscribe": f"<{unsubscribe_url}>",
          "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
 
@@ -127,16 +137,19 @@ def moderator_addresses():
 def ask_moderators(comment):
     thread = comment.thread
     for moderator in moderator_addresses():
+        language = moderator_language(moderator, thread.site)
         approve_url, delete_url = (
             links.external_url("mail.moderate_comment",
-                               token=links.moderate_token(comment, action, moderator))
+                               token=links.moderate_token(comment, action, moderator),
+                               lang=language)
             for action in links.MODERATION_ACTIONS
         )
-        enqueue("moderate", moderator,
-                _("Comment awaiting moderation on %(article)s",
-                  article=thread.title or thread.url)[:300],
-                render_template("mail/moderate.txt", comment=comment, thread=thread,
-                                approve_url=approve_url, delete_url=delete_url))
+        with speaking(language):
+            subject = _("Comment awaiting moderation on %(article)s",
+                        article=thread.title or thread.url)[:300]
+            body = render_template("mail/moderate.txt", comment=comment, thread=thread,
+                                   approve_url=approve_url, delete_url=delete_url)
+        enqueue("moderate", moderator, subject, body, {"From": sender_for(thread.site)})
 
 
 def confirm(email):

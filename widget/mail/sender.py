@@ -11,13 +11,15 @@ from flask import current_app
 def build_message(outbox_message):
     config = current_app.config
     message = EmailMessage()
-    message["From"] = config.get("MAIL_FROM") or "widget@localhost"
+    headers = dict(outbox_message.headers or {})
+    # The site's name as the sender's display name (mail/language.py sender_for).
+    message["From"] = headers.pop("From", None) or config.get("MAIL_FROM") or "widget@localhost"
     message["To"] = outbox_message.recipient
     message["Subject"] = outbox_message.subject
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(f"outbox-{outbox_message.id}")
     message["Auto-Submitted"] = "auto-generated"
-    for name, value in (outbox_message.headers or {}).items():
+    for name, value in headers.items():
         message[name] = value
     message.set_content(outbox_message.body)
     return message
