@@ -10,7 +10,11 @@ Nothing is ever committed: with no journal, writes cost no more than the cache s
 
 import sqlite3
 
-PAGE_CACHE_KIB = 16 * 1024
+# The cache fills once the maps outgrow it (a quarter into a 1,000,000-comment file) and
+# then stays: with 16 MB that import peaked at 198 MB on PostgreSQL, with 4 MB at 184.
+# Pages it misses are re-read from the operating system's file cache, which the
+# process's memory does not count (BENCHMARKS.md, "Memory flat in the file's size").
+PAGE_CACHE_KIB = 4 * 1024
 SCHEMA = (
     # dedupe key -> our comment id (NULL while the comment waits in a batch)
     "CREATE TABLE comment_key (key TEXT PRIMARY KEY, comment_id INTEGER) WITHOUT ROWID",

@@ -12,6 +12,7 @@ from .json_format import read_json
 from .opening import gunzipped, is_gzip
 from .progress import tracked
 from .stream import ImportRefused, Note
+from .unprepared import unprepared_statements
 from .wordpress import read_wordpress
 from .writer import ImportWriter
 
@@ -52,15 +53,16 @@ def run_import(format_name, fileobj, site=None, *, on_progress=None, workers=1,
     # happen now, before the import has written anything it could commit half of.
     salt_for(current_period())
     try:
-        writer = ImportWriter(site, restore=format_name == "json", workers=workers)
-        report = writer.write(items)
-        if not report.comments_in_file and format_name in NO_COMMENTS:
-            raise ImportRefused(f"{NO_COMMENTS[format_name]}: there is nothing to import.")
-        if compressed:
-            report.notes.insert(0, Note("the file", "was gzip-compressed; it was read "
-                                                    "uncompressed"))
-        if before_commit is not None:
-            before_commit(report)
+        with unprepared_statements():  # PostgreSQL: see unprepared.py for the memory it saves
+            writer = ImportWriter(site, restore=format_name == "json", workers=workers)
+            report = writer.write(items)
+            if not report.comments_in_file and format_name in NO_COMMENTS:
+                raise ImportRefused(f"{NO_COMMENTS[format_name]}: there is nothing to import.")
+            if compressed:
+                report.notes.insert(0, Note("the file", "was gzip-compressed; it was read "
+                                                        "uncompressed"))
+            if before_commit is not None:
+                before_commit(report)
         db.session.commit()
     except BaseException:
         db.session.rollback()
