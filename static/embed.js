@@ -29,9 +29,10 @@
     return location.href.split("#")[0];
   }
 
-  // Where the viewer's own-comments token is kept: the host page's storage is first-party,
-  // so it survives where the iframe's own cookies and storage are blocked.
-  function ownKey(div) { return "widget-own:" + div.dataset.site; }
+  // Where the viewer's tokens are kept: the host page's storage is first-party, so it
+  // survives where the iframe's own cookies and storage are blocked. "own": their comments
+  // (widget/embed/own.py); "account": the signed-in commenter (widget/accounts/sessions.py).
+  function storageKey(kind, div) { return "widget-" + kind + ":" + div.dataset.site; }
 
   function stored(key) {
     try { return localStorage.getItem(key); } catch (error) { return null; }
@@ -44,9 +45,6 @@
     } catch (error) { /* kept for this page view only */ }
   }
 
-  // The signed-in commenter's token (widget/accounts/sessions.py), kept like ownKey.
-  function accountKey(div) { return "widget-account:" + div.dataset.site; }
-
   // Who the reader is, told to the thread after each load of its frame by postMessage
   // (never in its URL): the commenter token, and the host site's SSO token for its
   // logged-in user when the snippet carries data-sso (present but empty: nobody).
@@ -54,7 +52,7 @@
     var div = frame.div;
     frame.iframe.contentWindow.postMessage({
       type: "widget:identity",
-      account: frame.account || stored(accountKey(div)) || "",
+      account: frame.account || stored(storageKey("account", div)) || "",
       sso: "sso" in div.dataset ? div.dataset.sso : null,
       hostSignIn: Boolean(div.dataset.ssoLogin)
     }, base);
@@ -63,6 +61,7 @@
   // Sign in or out on the host site: the top window goes to the snippet's URL, with the
   // article to come back to.
   function goToHost(url) {
+    if (!url) return;
     var target = new URL(url, location.href);
     if (!/^https?:$/.test(target.protocol)) return;
     target.searchParams.set("return_to", location.href.split("#")[0]);
@@ -84,12 +83,11 @@
     }
     var meta = document.querySelector('meta[name="color-scheme"]');
     var scheme = getComputedStyle(document.documentElement).colorScheme;
-    if (!scheme || scheme === "normal") scheme = meta ? meta.content : "normal";
-    var schemes = String(scheme).split(/\s+/);
-    var allowsDark = schemes.indexOf("dark") >= 0, allowsLight = schemes.indexOf("light") >= 0;
-    if (allowsDark && !allowsLight) return "dark";
-    if (allowsDark && window.matchMedia("(prefers-color-scheme: dark)").matches) return "dark";
-    return "light";  // the browser paints a page that did not opt in to dark mode light
+    if (!scheme || scheme === "normal") scheme = meta ? meta.content : "";
+    // Dark when the page allows only dark, or both and the OS prefers dark; otherwise the
+    // browser paints the page (which did not opt in to dark mode) light.
+    var prefersDark = !/\blight\b/.test(scheme) || matchMedia("(prefers-color-scheme: dark)").matches;
+    return /\bdark\b/.test(scheme) && prefersDark ? "dark" : "light";
   }
 
   function themeFor(div) {
@@ -100,7 +98,7 @@
   function threadSrc(div) {
     var query = new URLSearchParams({ url: articleUrl(div), origin: location.origin });
     var options = { title: div.dataset.title || document.title, theme: themeFor(div),
-                    lang: div.dataset.lang, own: stored(ownKey(div)) };
+                    lang: div.dataset.lang, own: stored(storageKey("own", div)) };
     Object.keys(options).forEach(function (name) {
       if (options[name]) query.set(name, options[name]);
     });
@@ -197,13 +195,13 @@
       var top = Number(data.top);
       if (top >= 0 && top <= MAX_HEIGHT) scrollToComment(frame.iframe, top);
     } else if (data.type === "widget:own" && typeof data.token === "string") {
-      try { localStorage.setItem(ownKey(frame.div), data.token); } catch (error) { /* kept in the page only */ }
+      keep(storageKey("own", frame.div), data.token);
     } else if (data.type === "widget:account" && typeof data.token === "string") {
       frame.account = data.token;
-      keep(accountKey(frame.div), data.token);
-    } else if (data.type === "widget:host-sign-in" && frame.div.dataset.ssoLogin) {
+      keep(storageKey("account", frame.div), data.token);
+    } else if (data.type === "widget:host-sign-in") {
       goToHost(frame.div.dataset.ssoLogin);
-    } else if (data.type === "widget:host-sign-out" && frame.div.dataset.ssoLogout) {
+    } else if (data.type === "widget:host-sign-out") {
       goToHost(frame.div.dataset.ssoLogout);
     }
   });

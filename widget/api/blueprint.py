@@ -7,9 +7,10 @@ errors on the API's blueprints only, so every other page keeps its own error pag
 from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_smorest import Api, Blueprint
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
-from ..errors import error_message, too_many_message
+from ..errors import discard_transaction, error_message, too_many_message
 from ..threads import find_site
 from .schemas import ErrorSchema
 
@@ -87,7 +88,11 @@ def allow_site_origins(response):
     site_key = (request.view_args or {}).get("site_key")
     if not origin or not site_key:
         return response
-    site = find_site(site_key)
+    try:
+        site = find_site(site_key)
+    except DBAPIError:  # the database is away: the answer (a 503) goes without CORS
+        discard_transaction()
+        return response
     if site is None or origin not in site.allowed_origins:
         return response
     response.headers["Access-Control-Allow-Origin"] = origin
