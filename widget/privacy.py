@@ -93,8 +93,13 @@ def _load_salt(period):
             # import holds one): in the caller's transaction then, committed or rolled
             # back with it, never by us; not cached, as it may be rolled back.
             salt = secrets.token_hex(32)
-            with db.session.begin_nested():
-                db.session.add(IpSalt(period=period, salt=salt))
+            try:
+                with db.session.begin_nested():
+                    db.session.add(IpSalt(period=period, salt=salt))
+            except IntegrityError:  # a concurrent request made it first: theirs it is
+                with db.session.no_autoflush:
+                    made = db.session.scalar(select(IpSalt.salt).where(IpSalt.period == period))
+                return made or salt, None
             return salt, None
         _make_salts([period])
         with db.session.no_autoflush:
