@@ -51,7 +51,7 @@ fuzz: install-test
 # Ten minutes of mixed traffic on two gunicorn instances over a PostgreSQL and a Redis of
 # its own (temporary folder, own ports), PostgreSQL restarted and Redis stopped for a
 # minute mid-run; checks every accepted post is stored once, no 500, flat worker memory.
-# SOAK_SECONDS=60 for a short one (tests/test_soak.py runs that in CI).
+# SOAK_SECONDS=30 for a short one (tests/test_soak.py runs that in CI).
 SOAK_SECONDS ?= 600
 soak: install-test
 	$(BIN)/python -m bench.soak --seconds $(SOAK_SECONDS)
