@@ -14,6 +14,7 @@ from .likes import set_likes_enabled
 from .porting import cli as porting_cli
 from .sites import all_sites, create_site, embed_snippet, parse_origins
 from .theme import CustomCSSTooLong, set_custom_css
+from .clisites import site_or_fail
 from .threads import find_site
 from .urls import InvalidURL
 
@@ -59,19 +60,9 @@ def list_sites_command():
 @click.option("--site", "key", required=True, help="The site's key (as `sites list` shows).")
 def site_likes_command(state, key):
     """Turn the like buttons of a site on or off."""
-    site = find_site(key)
-    if site is None:
-        raise click.ClickException(f"No site has the key {key}.")
+    site = site_or_fail(key)
     set_likes_enabled(site, state == "on")
     click.echo(f"Likes are {state} for “{site.name}”.")
-
-
-def _site_or_fail(key):
-    site = find_site(key)
-    if site is None:
-        raise click.BadParameter(f"no site has the key {key!r} (see `sites list`).",
-                                 param_hint="KEY")
-    return site
 
 
 @sites_cli.command("set-css")
@@ -80,7 +71,7 @@ def _site_or_fail(key):
 def set_css_command(key, css_file):
     """Set a site's custom CSS from a file ("-" reads standard input; an empty file
     removes it). The CSS is sanitized; what was taken out is listed."""
-    site = _site_or_fail(key)
+    site = site_or_fail(key)
     try:
         removed = set_custom_css(site, css_file.read())
     except CustomCSSTooLong as error:
@@ -99,7 +90,7 @@ def set_css_command(key, css_file):
 def set_language_command(key, language):
     """Set the language of a site's threads when the snippet names none ("auto": the
     reader's browser decides)."""
-    site = _site_or_fail(key)
+    site = site_or_fail(key)
     chosen = None if language == "auto" else supported_language(language)
     if language != "auto" and chosen is None:
         raise click.BadParameter(

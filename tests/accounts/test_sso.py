@@ -199,7 +199,7 @@ def test_the_cli_shows_and_rotates_the_secret(runner, site):
     plain = runner.invoke(args=["sites", "sso", site.key])
     assert rotated["secret"] in plain.output
     missing = runner.invoke(args=["sites", "sso", "nosuchkey"])
-    assert missing.exit_code != 0 and "no site has the key" in missing.output
+    assert missing.exit_code != 0 and "No site has the key" in missing.output
 
 
 def test_the_signed_in_page_without_scripts_shows_the_account(client, site):

@@ -8,17 +8,9 @@ from sqlalchemy import update
 
 from ..extensions import db
 from ..models import Commenters, ModerationMode, Thread
-from ..threads import find_site
+from ..clisites import site_or_fail
 from .providers import configured_providers
 from .sso import ROTATION_GRACE, ensure_secret, rotate_secret
-
-
-def _site_or_fail(key):
-    site = find_site(key)
-    if site is None:
-        raise click.BadParameter(f"no site has the key {key!r} (see `sites list`).",
-                                 param_hint="KEY")
-    return site
 
 
 @click.command("sso")
@@ -30,7 +22,7 @@ def _site_or_fail(key):
 def sso_command(key, rotate, as_json):
     """Show (made on first use) or rotate the secret a site signs its users' SSO tokens
     with (HS256): keep it on the site's server, never in a page."""
-    site = _site_or_fail(key)
+    site = site_or_fail(key)
     secret = rotate_secret(site) if rotate else ensure_secret(site)
     if as_json:
         click.echo(json.dumps({"key": site.key, "secret": secret, "rotated": rotate,
@@ -50,7 +42,7 @@ def sso_command(key, rotate, as_json):
 @click.argument("who", type=click.Choice(["anyone", "signed-in"]))
 def commenters_command(key, who):
     """Who may comment on a site: anyone (the default), or signed-in commenters only."""
-    site = _site_or_fail(key)
+    site = site_or_fail(key)
     site.commenters = Commenters.ANYONE if who == "anyone" else Commenters.SIGNED_IN
     db.session.commit()
     click.echo(f"On “{site.name}”, {who} may comment.")
@@ -64,7 +56,7 @@ def commenters_command(key, who):
 def moderation_command(key, mode, trusted_after):
     """A site's pre-moderation: none, first (first-time commenters wait), trusted
     (signed-in members with enough approved comments skip the queue), or all."""
-    site = _site_or_fail(key)
+    site = site_or_fail(key)
     site.moderation = ModerationMode(mode)
     if trusted_after is not None:
         site.trusted_after = trusted_after
@@ -80,7 +72,7 @@ def moderation_command(key, mode, trusted_after):
 def providers_command(key, names, offer_none):
     """Which sign-in providers (names from WIDGET_LOGIN_PROVIDERS) a site's threads offer,
     in this order; without names, show the site's choice and what is configured."""
-    site = _site_or_fail(key)
+    site = site_or_fail(key)
     configured = configured_providers()
     if not names and not offer_none:
         chosen = ", ".join(site.login_providers) or "none"

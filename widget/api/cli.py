@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Admin
-from ..threads import find_site
+from ..clisites import site_or_fail
 from .models import ApiToken, TokenScope
 from .tokens import TokenRefused, create_token, revoke_token
 
@@ -41,10 +41,7 @@ def create_command(name, admin_email, site_keys, scope, as_json):
         raise click.ClickException(f"No admin has the email {admin_email}.")
     sites = []
     for key in site_keys:
-        site = find_site(key)
-        if site is None:
-            raise click.ClickException(f"No site has the key {key}.")
-        sites.append(site)
+        sites.append(site_or_fail(key))
     try:
         token, secret = create_token(admin, name, scope, sites)
     except TokenRefused as refusal:

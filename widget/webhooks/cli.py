@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from ..extensions import db
-from ..threads import find_site
+from ..clisites import site_or_fail
 from .models import EVENTS, Webhook, WebhookDelivery, WebhookFormat
 from .rules import WebhookRefused, create_webhook
 from .sending import send_due
@@ -35,9 +35,7 @@ def describe(webhook, secret=False):
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def add_command(site_key, url, events, format_name, as_json):
     """Send the events of the site SITE_KEY to URL; prints the signing secret, once."""
-    site = find_site(site_key)
-    if site is None:
-        raise click.ClickException(f"No site has the key {site_key}.")
+    site = site_or_fail(site_key)
     try:
         webhook = create_webhook(site, url, list(events or EVENTS), format_name)
     except WebhookRefused as refusal:
@@ -59,9 +57,7 @@ def list_command(site_key, as_json):
     """List webhooks (never their secrets)."""
     query = select(Webhook).order_by(Webhook.id)
     if site_key:
-        site = find_site(site_key)
-        if site is None:
-            raise click.ClickException(f"No site has the key {site_key}.")
+        site = site_or_fail(site_key)
         query = query.where(Webhook.site_id == site.id)
     webhooks = db.session.scalars(query).all()
     if as_json:
