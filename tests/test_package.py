@@ -100,6 +100,19 @@ def test_the_widget_command_has_every_command_of_the_app(tmp_path, monkeypatch):
     assert version.output.startswith(f"widget {metadata.version('widget')}"), version.output
 
 
+def test_the_widget_commands_hints_name_the_widget_command(tmp_path, monkeypatch):
+    monkeypatch.setenv("WIDGET_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("WIDGET_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    assert CliRunner().invoke(widget_command, ["db", "upgrade"]).exit_code == 0
+
+    listed = CliRunner().invoke(widget_command, ["sites", "list"], prog_name="widget")
+    missing = CliRunner().invoke(widget_command, ["sites", "sso", "nope"], prog_name="widget")
+
+    assert "create one with `widget sites create NAME --origin URL`" in listed.output
+    assert missing.exit_code == 1 and "(see `widget sites list`)" in missing.output
+    assert "flask --app wsgi" not in listed.output + missing.output
+
+
 # --- slow: the wheel, installed and serving --------------------------------------------------
 
 def test_the_wheel_installs_and_serves_comments(tmp_path):

@@ -14,7 +14,7 @@ from .likes import set_likes_enabled
 from .porting import cli as porting_cli
 from .sites import all_sites, create_site, embed_snippet, parse_origins
 from .theme import CustomCSSTooLong, set_custom_css
-from .clisites import site_or_fail
+from .clisites import command, site_or_fail
 from .threads import find_site
 from .urls import InvalidURL
 
@@ -50,7 +50,7 @@ def list_sites_command():
     """List the registered sites with their keys and origins."""
     sites = all_sites()
     if not sites:
-        click.echo("No sites yet: create one with `flask --app wsgi sites create NAME --origin URL`.")
+        click.echo(f"No sites yet: create one with `{command('sites create NAME --origin URL')}`.")
     for site in sites:
         click.echo(f"{site.key}\t{site.name}\t{' '.join(site.allowed_origins)}")
 

@@ -4,6 +4,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..clisites import command
 from ..extensions import db
 from ..models import Admin, Site
 
@@ -85,6 +86,6 @@ def _sites_by_key(site_keys):
     for key in dict.fromkeys(site_keys):
         site = db.session.scalar(select(Site).where(Site.key == key))
         if site is None:
-            raise AccountError(f"No site has the key “{key}” (see `flask --app wsgi sites list`).")
+            raise AccountError(f"No site has the key “{key}” (see `{command('sites list')}`).")
         sites.append(site)
     return sites

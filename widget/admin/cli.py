@@ -5,6 +5,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from ..clisites import command
 from .accounts import AccountError, all_admins, create_admin, set_password
 
 admins_cli = AppGroup("admins", help="Create and list the admins of the /admin dashboard.")
@@ -61,7 +62,7 @@ def list_admins_command():
     """List admins and the sites they moderate."""
     admins = all_admins()
     if not admins:
-        click.echo("No admins yet: create one with `flask --app wsgi admins create EMAIL`.")
+        click.echo(f"No admins yet: create one with `{command('admins create EMAIL')}`.")
     for admin in admins:
         role = "superadmin" if admin.is_superadmin else \
             "moderator of " + ", ".join(site.key for site in admin.sites)

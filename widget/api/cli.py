@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Admin
-from ..clisites import site_or_fail
+from ..clisites import command, site_or_fail
 from .models import ApiToken, TokenScope
 from .tokens import TokenRefused, create_token, revoke_token
 
@@ -65,7 +65,7 @@ def list_command(as_json):
         click.echo(json.dumps([describe(token) for token in tokens]))
         return
     if not tokens:
-        click.echo("No API tokens: make one with `flask --app wsgi tokens create`.")
+        click.echo(f"No API tokens: make one with `{command('tokens create')}`.")
     for token in tokens:
         state = "revoked" if token.revoked_at else "active"
         click.echo(f"{token.id}\t{token.hint}…\t{token.scope.value}\t{state}\t{token.admin.email}"

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from ..extensions import db
-from ..clisites import site_or_fail
+from ..clisites import command, site_or_fail
 from .models import EVENTS, Webhook, WebhookDelivery, WebhookFormat
 from .rules import WebhookRefused, create_webhook
 from .sending import send_due
@@ -64,7 +64,7 @@ def list_command(site_key, as_json):
         click.echo(json.dumps([describe(webhook) for webhook in webhooks]))
         return
     if not webhooks:
-        click.echo("No webhooks: add one with `flask --app wsgi webhooks add SITE_KEY URL`.")
+        click.echo(f"No webhooks: add one with `{command('webhooks add SITE_KEY URL')}`.")
     for webhook in webhooks:
         click.echo(f"{webhook.id}\t{webhook.site.key}\t{webhook.format.value}\t{webhook.url}"
                    f"\t{','.join(webhook.events)}")
