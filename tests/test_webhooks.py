@@ -168,6 +168,28 @@ def test_after_max_attempts_it_is_given_up_and_a_resend_delivers_it(app, site,
     assert accepted["json"]["comment"] == failed.payload["comment"]
 
 
+def test_finished_deliveries_are_forgotten_after_the_days_kept(app, site, receiver):  # noqa: F811
+    add_webhook(site, receiver)
+    for text in ("old delivered", "old given up", "recent delivered", "old still due"):
+        post_through_rules(site, text=text)
+    assert send_due() == (4, 0, 0)
+    old = utcnow() - timedelta(days=app.config["WEBHOOK_DELIVERIES_KEPT_DAYS"] + 1)
+    by_text = {delivery.payload["comment"]["text"]: delivery for delivery in deliveries()}
+    by_text["old delivered"].delivered_at = old
+    given_up = by_text["old given up"]
+    given_up.delivered_at, given_up.failed_at = None, old
+    due = by_text["old still due"]
+    due.delivered_at, due.created_at = None, old
+    db.session.commit()
+    kept_ids = {by_text["recent delivered"].id, due.id}
+
+    assert sending.prune_finished(utcnow()) == 2
+
+    assert {delivery.id for delivery in deliveries()} == kept_ids
+    attempts = db.session.scalars(db.select(sending.WebhookAttempt.delivery_id)).all()
+    assert set(attempts) == kept_ids  # the forgotten deliveries' attempts went with them
+
+
 def test_a_receiver_refuses_a_replayed_delivery(site, receiver):  # noqa: F811
     """What the README tells receivers to do works: the same delivery twice is refused."""
     add_webhook(site, receiver)

@@ -76,6 +76,8 @@ class Defaults:
     WEBHOOK_POLL_INTERVAL = 30  # seconds between the worker's looks for retries
     WEBHOOK_RETRY_DELAY = 30
     WEBHOOK_MAX_ATTEMPTS = 8
+    # Deliveries delivered or given up this many days ago are forgotten, with their attempts.
+    WEBHOOK_DELIVERIES_KEPT_DAYS = 30
     # Loopback, private and link-local targets (localhost, 10.x, 169.254.x…) are refused,
     # so that a site's moderator cannot make the service probe its own network.
     WEBHOOK_ALLOW_PRIVATE_TARGETS = False

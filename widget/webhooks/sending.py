@@ -1,5 +1,6 @@
 """Sending deliveries: due ones are claimed, POSTed with httpx (WEBHOOK_TIMEOUT), every
-attempt recorded, failures retried with a doubling delay up to WEBHOOK_MAX_ATTEMPTS.
+attempt recorded, failures retried with a doubling delay up to WEBHOOK_MAX_ATTEMPTS;
+finished deliveries are forgotten after WEBHOOK_DELIVERIES_KEPT_DAYS (at most hourly).
 
 Like the mail outbox (mail/outbox.py), the rows are written in the poster's transaction
 and sent by a background thread woken after that commit, or by `webhooks send-pending`.
@@ -13,7 +14,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from ..extensions import db
 from ..models import utcnow
@@ -24,6 +25,8 @@ from .rules import is_private_host
 log = logging.getLogger(__name__)
 CLAIM_SECONDS = 300  # longer than any timeout; then another sender may retry
 ERROR_MAX_LENGTH = 2000
+PRUNE_EVERY_SECONDS = 3600
+PRUNED_AT_KEY = "widget.webhooks_pruned_at"
 
 
 class RefusedTarget(Exception):
@@ -102,8 +105,35 @@ def _attempt(delivery):
     return error is None
 
 
+def prune_finished(now):
+    """Forget deliveries delivered or given up over WEBHOOK_DELIVERIES_KEPT_DAYS ago (their
+    attempts go with them): the table would otherwise grow by one row per event forever.
+    Returns how many went."""
+    cutoff = now - timedelta(days=current_app.config["WEBHOOK_DELIVERIES_KEPT_DAYS"])
+    pruned = db.session.execute(
+        delete(WebhookDelivery)
+        .where(or_(WebhookDelivery.delivered_at < cutoff, WebhookDelivery.failed_at < cutoff))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return pruned
+
+
+def _prune_now_and_then():
+    """Prune from the sender, at most once an hour per process (it is woken after every
+    post that queues a delivery)."""
+    extensions = current_app.extensions
+    if time.monotonic() < extensions.get(PRUNED_AT_KEY, float("-inf")) + PRUNE_EVERY_SECONDS:
+        return
+    extensions[PRUNED_AT_KEY] = time.monotonic()
+    pruned = prune_finished(utcnow())
+    if pruned:
+        log.info("Forgot %s finished webhook deliveries", pruned)
+
+
 def send_due(limit=100):
     """Send what is due now; return (delivered, to_retry, given_up) counts."""
+    _prune_now_and_then()
     delivered = to_retry = given_up = 0
     config = current_app.config
     for delivery_id in due_deliveries(utcnow(), limit):
