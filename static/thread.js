@@ -421,6 +421,7 @@
       svg.appendChild(cells);
       box.replaceChildren(svg);
       box.classList.add("drawn");
+      box.dataset.avatar = digest;  // what it was drawn from, for site scripts and tests
     });
   }
 
