@@ -1,10 +1,11 @@
 """The weight of the thread page's markup per comment (issue 15): what a comment costs
-beyond its author, text and date, measured on the bench's 200-comment thread. A size
-check of our own output, not a timing: the bytes are the same on any machine."""
+beyond its author (name and picture), text and date, measured on the bench's 200-comment
+thread with the bench's own measure (bench/first_load.py). A size check of our own
+output, not a timing: the bytes are the same on any machine."""
 
-import re
 from datetime import timedelta
 
+from bench.first_load import AUTHOR, AVATAR, BODY, DATE, comment_listing, without_author_text_and_date
 from bench.seed import ORIGIN, article_path, generate_thread, insert_thread
 from tests.commenting import thread_path
 from tests.conftest import make_site
@@ -16,23 +17,6 @@ COMMENTS = 200
 # the no-script avatar image, the permalink, and the Reply and Like buttons that work
 # without scripts: 387 is where it stands, a regression guard until the gap is closed.
 MAX_MARKUP_PER_COMMENT = 390
-AUTHOR = re.compile(r'(<(bdi|a) class="comment-author"[^>]*>).*?(</\2>)')
-AVATAR = re.compile(r'<span class="comment-avatar"><noscript><img src="/avatar/[0-9a-f]+\.svg" alt="">'
-                    r'</noscript></span>')
-BODY = re.compile(r'(<div class="comment-body" dir="auto">).*?(</div>)(?=<footer>|</article>|<div )', re.S)
-DATE = re.compile(r'<time datetime="[^"]*">[^<]*</time>')
-
-
-def comment_markup(listing):
-    """The listing without each comment's author (name and picture), text and date."""
-    listing = AUTHOR.sub(r"\1\3", listing)
-    listing = AVATAR.sub("", listing)
-    listing = BODY.sub(r"\1\2", listing)
-    return DATE.sub('<time datetime=""></time>', listing)
-
-
-def listing_of(page):
-    return page[page.index("<article"):page.rindex("</article>") + len("</article>")]
 
 
 def test_markup_per_comment_beyond_author_text_and_date(client, app):
@@ -41,9 +25,9 @@ def test_markup_per_comment_beyond_author_text_and_date(client, app):
                   utcnow() - timedelta(days=30), max_depth=app.config["MAX_DEPTH"])
     page = client.get(thread_path(site, ORIGIN + article_path(COMMENTS), title="Bench thread",
                                   origin=ORIGIN)).text
-    listing = listing_of(page)
+    listing = comment_listing(page)
     assert listing.count("<article ") == COMMENTS
-    left = comment_markup(listing)
+    left = without_author_text_and_date(listing)
     assert len(AUTHOR.findall(listing)) == len(BODY.findall(listing)) == COMMENTS
     assert len(DATE.findall(listing)) == len(AVATAR.findall(listing)) == COMMENTS
     per_comment = len(left.encode()) / COMMENTS
@@ -59,7 +43,7 @@ def test_the_measure_strips_only_author_text_and_date():
                '<bdi class="comment-author">Ann</bdi> <a href="#c-1"><time datetime="2026-01-01T00:00:00Z">'
                'today</time></a></header><div class="comment-body" dir="auto"><p>Hi</p></div>'
                '<footer><button>Reply</button></footer></article>')
-    assert comment_markup(listing) == (
+    assert without_author_text_and_date(listing) == (
         '<article class="comment" id="c-1" data-parent=""><header><bdi class="comment-author"></bdi> '
         '<a href="#c-1"><time datetime=""></time></a></header><div class="comment-body" dir="auto"></div>'
         '<footer><button>Reply</button></footer></article>')
