@@ -120,7 +120,7 @@ AUTHOR = re.compile(r'(<(bdi|a) class="comment-author"[^>]*>).*?(</\2>)')
 AVATAR = re.compile(r'<span class="comment-avatar"><noscript><img src="/avatar/[0-9a-f]+\.svg" alt="">'
                     r'</noscript></span>')
 BODY = re.compile(r'(<div class="comment-body" dir="auto">).*?(</div>)(?=<footer>|</article>|<div )', re.S)
-DATE = re.compile(r'<time datetime="[^"]*">[^<]*</time>')
+DATE = re.compile(r'<time datetime="[^"]*"(?: title="[^"]*")?>[^<]*</time>')  # the long date on hover too
 
 
 def comment_listing(page):

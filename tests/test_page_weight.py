@@ -40,8 +40,8 @@ def test_markup_per_comment_beyond_author_text_and_date(client, app):
 def test_the_measure_strips_only_author_text_and_date():
     listing = ('<article class="comment" id="c-1" data-parent=""><header>'
                '<span class="comment-avatar"><noscript><img src="/avatar/a1b2c3.svg" alt=""></noscript></span>'
-               '<bdi class="comment-author">Ann</bdi> <a href="#c-1"><time datetime="2026-01-01T00:00:00Z">'
-               'today</time></a></header><div class="comment-body" dir="auto"><p>Hi</p></div>'
+               '<bdi class="comment-author">Ann</bdi> <a href="#c-1"><time datetime="2026-01-01T00:00:00Z" '
+               'title="January 1, 2026, 12:00:00 AM UTC">today</time></a></header><div class="comment-body" dir="auto"><p>Hi</p></div>'
                '<footer><button>Reply</button></footer></article>')
     assert without_author_text_and_date(listing) == (
         '<article class="comment" id="c-1" data-parent=""><header><bdi class="comment-author"></bdi> '
