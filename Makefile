@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test fuzz soak install install-test migrate bench bench-import clean translations translations-update screenshots dist
+.PHONY: run test fuzz soak install install-test migrate bench bench-first-load bench-import clean translations translations-update screenshots dist
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,9 @@ soak: install-test
 # minutes. BENCH_SECONDS=3 for shorter wrk runs, BENCH_ARGS=--quick for a smoke test.
 bench: install
 	BENCH_SECONDS=$(BENCH_SECONDS) $(BIN)/python -m bench.run $(BENCH_ARGS)
+
+bench-first-load: install  # the first load of the 200-comment thread beside Isso's, in seconds (issue 15)
+	$(BIN)/python -m bench.first_load --isso
 
 bench-import: install  # import a generated 100,000-comment Disqus export; prints time and peak RSS
 	$(BIN)/python bench/import_big.py $(COMMENTS)

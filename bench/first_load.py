@@ -6,13 +6,21 @@ Ours: embed.js, the thread page as embed.js frames it, and every stylesheet, scr
 image the page references (as a browser with scripts on: not those in <noscript>). Isso: what its client fetches (embed.min.js, isso.css,
 /config and the thread's JSON). When a server does not compress an answer, its
 "compressed" size is gzip at level 6 (what a reverse proxy would send), and the row says so.
+
+Also the markup a comment costs beyond its author, text and date (issue 15), and
+`python -m bench.first_load [--isso]`: this part of `make bench` alone, on a 200-comment
+thread (seconds, where the whole bench takes minutes).
 """
 
+import argparse
 import gzip
+import re
+import tempfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urljoin
 
+from .seed import ORIGIN, article_path
 from .server import fetch
 
 GZIP_LEVEL = 6
@@ -105,3 +113,70 @@ def totals(rows):
     return {"requests": len(rows), "raw": sum(r.raw for r in rows),
             "compressed": sum(r.compressed for r in rows),
             "all_ok": all(r.status == 200 for r in rows)}
+
+
+# What markup_per_comment strips: a comment's author (name and picture), text and date.
+AUTHOR = re.compile(r'(<(bdi|a) class="comment-author"[^>]*>).*?(</\2>)')
+AVATAR = re.compile(r'<span class="comment-avatar"><noscript><img src="/avatar/[0-9a-f]+\.svg" alt="">'
+                    r'</noscript></span>')
+BODY = re.compile(r'(<div class="comment-body" dir="auto">).*?(</div>)(?=<footer>|</article>|<div )', re.S)
+DATE = re.compile(r'<time datetime="[^"]*"(?: title="[^"]*")?>[^<]*</time>')  # the long date on hover too
+
+
+def comment_listing(page):
+    """The thread page's comments, from the first <article> to the last </article>."""
+    return page[page.index("<article"):page.rindex("</article>") + len("</article>")]
+
+
+def without_author_text_and_date(listing):
+    listing = AUTHOR.sub(r"\1\3", listing)
+    listing = AVATAR.sub("", listing)
+    listing = BODY.sub(r"\1\2", listing)
+    return DATE.sub('<time datetime=""></time>', listing)
+
+
+def markup_per_comment(page):
+    """Bytes of markup per comment beyond its author, text and date, and the comments."""
+    listing = comment_listing(page)
+    comments = listing.count("<article ")
+    return len(without_author_text_and_date(listing).encode()) / comments, comments
+
+
+def main(argv=None):
+    from . import ours, peer_isso
+    from .seed import seed_widget
+
+    parser = argparse.ArgumentParser(description="First load of the bench's 200-comment thread.")
+    parser.add_argument("--isso", action="store_true", help="Isso's too (installs it once, seeds it)")
+    options = parser.parse_args(argv)
+    size = 200
+    with tempfile.TemporaryDirectory(prefix="bench-first-load-") as folder:
+        database_url = f"sqlite:///{folder}/bench.sqlite"
+        site_key = seed_widget(database_url, (size,), small_threads=0)
+        with ours.gunicorn_for(database_url, f"{folder}/gunicorn.log") as server:
+            found = {"ours": ours_rows(server.url, site_key, size)}
+            page = fetch(ours.page_url(server.url, site_key, article_path(size))).text
+            per_comment, comments = markup_per_comment(page)
+        if options.isso:
+            with peer_isso.gunicorn_for(folder, f"{folder}/isso.log") as server:
+                peer_isso.seed(server.url, (size,), log=lambda message: None)
+                found["Isso"] = isso(server.url, article_path(size))
+    print("| request | raw bytes | compressed bytes | compressed by |\n| --- | --- | --- | --- |")
+    for who, rows in found.items():
+        for row in rows:
+            print(f"| {who}: {row.name} | {row.raw:,} | {row.compressed:,} | "
+                  f"{'server' if row.served_gzipped else 'gzip -6'} |")
+    for who, rows in found.items():
+        total = totals(rows)
+        print(f"{who}: {total['compressed']:,} bytes compressed in {total['requests']} requests "
+              f"({total['raw']:,} raw){'' if total['all_ok'] else ', NOT ALL 200'}")
+    print(f"ours: {per_comment:,.0f} bytes of markup per comment beyond its author, text and date "
+          f"({comments} comments on the page)")
+
+
+def ours_rows(base_url, site_key, size):
+    return ours(base_url, site_key, ORIGIN + article_path(size), ORIGIN)
+
+
+if __name__ == "__main__":
+    main()

@@ -85,12 +85,16 @@ class Gunicorn:
             self.command.append("--no-control-socket")
         self.command.append(app)
         self.env = {**os.environ, **env}
+        # gunicorn reads ./gunicorn.conf.py before it changes folder: start it in `chdir`,
+        # or Isso's would load ours (and fail on its imports).
+        self.chdir = chdir
         self.workers = workers
         self.process = None
 
     def start(self, ready_path="/", timeout=60):
-        self.process = subprocess.Popen(self.command, env=self.env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, start_new_session=True)
+        self.process = subprocess.Popen(self.command, env=self.env, cwd=self.chdir,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

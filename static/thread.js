@@ -385,13 +385,13 @@
       list = thread.querySelector(".comment-list");
     }
     list.appendChild(article);
-    addCopyButtons(article);
-    drawAvatars(article);
+    enhance(article);
     return article;
   }
 
-  /* ---- identicons: drawn here from the digest the server put in the page, exactly as
-     avatars.py draws /avatar/<digest>.svg, so a thread costs no request per avatar ---- */
+  /* ---- identicons: drawn here from the digest in the address of the page's image for
+     readers without scripts, exactly as avatars.py draws /avatar/<digest>.svg, so a
+     thread costs no request per avatar ---- */
   var SVG = "http://www.w3.org/2000/svg";
   function svgElement(name, attributes) {
     var element = document.createElementNS(SVG, name);
@@ -400,8 +400,11 @@
   }
 
   function drawAvatars(root) {
-    root.querySelectorAll(".comment-avatar[data-avatar]:not(.drawn)").forEach(function (box) {
-      var digest = box.dataset.avatar;
+    root.querySelectorAll(".comment-avatar:not(.drawn)").forEach(function (box) {
+      // innerHTML: the <noscript> is text here, or an <img> in a DOMParser document.
+      var found = /\/avatar\/([0-9a-f]+)\.svg/.exec(box.innerHTML);
+      if (!found) return;
+      var digest = found[1];
       var bits = parseInt(digest.slice(-4), 16);  // the low 15 bits choose the cells
       var hue = parseInt(digest.slice(-6, -3), 16) % 360;
       var svg = svgElement("svg", { viewBox: "-1 -1 7 7", "aria-hidden": "true" });
@@ -418,6 +421,7 @@
       svg.appendChild(cells);
       box.replaceChildren(svg);
       box.classList.add("drawn");
+      box.dataset.avatar = digest;  // what it was drawn from, for site scripts and tests
     });
   }
 
@@ -439,10 +443,10 @@
       var nextBlock = next.querySelector(".load-more");
       if (nextBlock) block.replaceWith(document.importNode(nextBlock, true));
       else block.remove();
-      added.forEach(function (article) { addCopyButtons(article); drawAvatars(article); });
+      added.forEach(enhance);
       thread.dispatchEvent(new CustomEvent("widget:comments-added", { detail: added }));
       announce(strings.moreShown);
-      var first = added[0] && added[0].querySelector(".comment-permalink");
+      var first = added[0] && permalink(added[0]);
       if (first) first.focus();
       reportHeight();
     }).catch(function () {
@@ -499,16 +503,17 @@
   }
 
   function openReply(button) {
-    var article = document.getElementById("c-" + button.dataset.replyTo);
+    var id = button.value;
+    var article = document.getElementById("c-" + id);
     var existing = article.querySelector(":scope > .comment-form");
     if (existing) { existing.elements.text.focus(); return; }
     var form = mainForm.cloneNode(true);
     form.id = "";
-    form.elements.parent.value = button.dataset.replyTo;
+    form.elements.parent.value = id;
     form.elements.text.value = "";
-    form.querySelectorAll("[id]").forEach(function (el) { el.id = el.id + "-" + button.dataset.replyTo; });
+    form.querySelectorAll("[id]").forEach(function (el) { el.id = el.id + "-" + id; });
     form.querySelectorAll("label[for]").forEach(function (label) {
-      label.htmlFor = label.htmlFor + "-" + button.dataset.replyTo;
+      label.htmlFor = label.htmlFor + "-" + id;
     });
     form.querySelectorAll(".field-error, .form-error").forEach(function (el) { el.remove(); });
     var author = article.querySelector(".comment-author");
@@ -520,7 +525,7 @@
     cancel.textContent = strings.cancel;
     cancel.addEventListener("click", function () { closeReply(form); button.focus(); });
     form.querySelector(".form-actions").appendChild(cancel);
-    button.closest(".comment-actions").insertAdjacentElement("afterend", form);
+    button.parentNode.insertAdjacentElement("afterend", form);
     form.elements.text.focus();
     reportHeight();
   }
@@ -530,12 +535,32 @@
     reportHeight();
   }
 
+  /* ---- permalinks: the date links to #c-ID in this page; here it leads to the article
+     page with #c-ID (the loader scrolls that to the comment), in the top window ---- */
+  var articleUrl = thread.dataset.articleUrl;
+
+  function permalink(article) {
+    var time = article.querySelector(":scope > header time");
+    return time && time.parentNode;
+  }
+
+  function pointPermalinks(root) {
+    root.querySelectorAll(".comment > header > a > time").forEach(function (time) {
+      var link = time.parentNode;
+      var hash = link.getAttribute("href");
+      if (!articleUrl || hash.charAt(0) !== "#") return;
+      link.href = articleUrl + hash;
+      link.target = "_top";
+      link.title = strings.linkToComment;
+    });
+  }
+
   /* ---- "Copy link": the permalink of the article page with #c-ID ---- */
 
   // Without the clipboard API there is no button: the date stays a plain link to copy.
   function addCopyButtons(root) {
     if (!navigator.clipboard) return;
-    root.querySelectorAll(".comment-actions").forEach(function (actions) {
+    root.querySelectorAll(".comment > footer").forEach(function (actions) {
       var button = document.createElement("button");
       button.type = "button";
       button.className = "comment-copy";
@@ -545,7 +570,7 @@
   }
 
   function copyLink(button) {
-    var link = button.closest(".comment").querySelector(".comment-permalink").href;
+    var link = permalink(button.closest(".comment")).href;
     navigator.clipboard.writeText(link).then(function () {
       button.textContent = strings.linkCopied;
       setTimeout(function () { button.textContent = strings.copyLink; }, 2000);
@@ -571,14 +596,20 @@
     if (copy) { copyLink(copy); return; }
     var more = event.target.closest("a.load-more-link");
     if (more) { event.preventDefault(); loadMore(more); return; }
-    var button = event.target.closest("button.comment-reply");
+    var button = event.target.closest(".comment > footer > button[name=reply]");
     if (!button || !mainForm) return;
     event.preventDefault();
     openReply(button);
   });
 
-  addCopyButtons(thread);
-  drawAvatars(thread);
+  // What every comment gets, on the page and when added later (posted, loaded, edited).
+  function enhance(root) {
+    pointPermalinks(root);
+    addCopyButtons(root);
+    drawAvatars(root);
+  }
+  thread.addEventListener("widget:enhance", function (event) { enhance(event.target); });
+  enhance(thread);
   if ("ResizeObserver" in window) new ResizeObserver(reportHeight).observe(document.documentElement);
   window.addEventListener("resize", reportHeight);
   window.addEventListener("load", reportHeight);
@@ -726,7 +757,7 @@
   }
 
   function addOwnControls(article, entry) {
-    var actions = article.querySelector(":scope > .comment-actions");
+    var actions = article.querySelector(":scope > footer");
     if (!actions || actions.querySelector(".comment-own-action")) return;
     [["edit", strings.edit, startEdit], ["delete", strings.delete, deleteOwn]].forEach(function (own) {
       var button = document.createElement("button");
@@ -747,7 +778,7 @@
   }
 
   function removeOwnControls(article) {
-    article.querySelectorAll(":scope > .comment-actions .comment-own-action, :scope > .edit-form")
+    article.querySelectorAll(":scope > footer .comment-own-action, :scope > .edit-form")
       .forEach(function (el) { el.remove(); });
     var body = article.querySelector(":scope > .comment-body");
     if (body) body.hidden = false;
@@ -825,11 +856,12 @@
         var holder = document.createElement("div");
         holder.innerHTML = result.body.html;
         var fresh = holder.firstElementChild;
-        ["comment-header", "comment-body"].forEach(function (name) {
-          var old = article.querySelector(":scope > ." + name);
-          var replacement = fresh.querySelector(":scope > ." + name);
+        ["header", ".comment-body"].forEach(function (selector) {
+          var old = article.querySelector(":scope > " + selector);
+          var replacement = fresh.querySelector(":scope > " + selector);
           if (old && replacement) old.replaceWith(replacement);
         });
+        article.dispatchEvent(new CustomEvent("widget:enhance", { bubbles: true }));
         article.classList.toggle("comment-pending", result.body.status === "pending");
         form.remove();
         relativeTimes(article);
@@ -852,8 +884,8 @@
         if (!result.ok) { showNote(article, result.body.message); return; }
         if (result.body.placeholder) {
           article.classList.add("comment-deleted");
-          ["comment-header", "comment-actions", "edit-form"].forEach(function (name) {
-            var el = article.querySelector(":scope > ." + name);
+          ["header", "footer", ".edit-form"].forEach(function (selector) {
+            var el = article.querySelector(":scope > " + selector);
             if (el) el.remove();
           });
           var body = article.querySelector(":scope > .comment-body");
@@ -874,7 +906,7 @@
     note.className = "form-error own-error";
     note.setAttribute("role", "alert");
     note.textContent = message || strings.failed;
-    article.querySelector(":scope > .comment-actions").insertAdjacentElement("afterend", note);
+    article.querySelector(":scope > footer").insertAdjacentElement("afterend", note);
     resized();
   }
 
@@ -907,7 +939,7 @@
 
   // Past the edit window a signed-in author may still delete their comment.
   function addDeleteOnly(article) {
-    var actions = article.querySelector(":scope > .comment-actions");
+    var actions = article.querySelector(":scope > footer");
     if (!article.isConnected || !actions || actions.querySelector(".comment-own-action")) return;
     var button = document.createElement("button");
     button.type = "button";
@@ -1036,9 +1068,11 @@
     button.firstChild.textContent = (liked ? strings.liked : strings.like) + " ";
   }
 
+  var LIKE_BUTTONS = ".comment > footer > button[name=comment]";
+
   function markLikes(root) {
     var liked = load("liked", []);
-    root.querySelectorAll("button.comment-like").forEach(function (button) {
+    root.querySelectorAll(LIKE_BUTTONS).forEach(function (button) {
       showLiked(button, liked.indexOf(button.value) !== -1);
     });
   }
@@ -1053,9 +1087,7 @@
       action: wasLiked ? "unlike" : "like", visitor: visitorToken()
     }).then(function (result) {
       if (!result.ok) { showNote(button.closest(".comment"), result.body.message); return; }
-      var count = button.querySelector(".like-count");
-      count.textContent = result.body.count;
-      count.dataset.count = result.body.count;
+      button.querySelector("span").textContent = result.body.count;
       liked = load("liked", []).filter(function (id) { return id !== button.value; });
       if (result.body.liked) liked.push(button.value);
       save("liked", liked.slice(-500));
@@ -1117,7 +1149,7 @@
   function relativeTimes(root) {
     if (!window.Intl || !Intl.RelativeTimeFormat) return;
     var format = new Intl.RelativeTimeFormat(language, { numeric: "auto" });
-    root.querySelectorAll(".comment-header time[datetime]").forEach(function (time) {
+    root.querySelectorAll(".comment > header time[datetime]").forEach(function (time) {
       var moment = new Date(time.getAttribute("datetime"));
       if (isNaN(moment)) return;
       var seconds = (moment.getTime() - Date.now()) / 1000;
@@ -1189,7 +1221,7 @@
   thread.addEventListener("click", function (event) {
     var preview = event.target.closest("button.form-preview");
     if (preview) { event.preventDefault(); showPreview(preview); return; }
-    var button = event.target.closest("button.comment-like");
+    var button = event.target.closest(LIKE_BUTTONS);
     if (!button || !document.getElementById("like-form")) return;
     event.preventDefault();
     toggleLike(button);

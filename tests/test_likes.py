@@ -45,7 +45,7 @@ def test_like_once_per_visitor_and_undo(client, site, thread):
     assert undone.get_json() == {"comment": comment.id, "count": 1, "liked": False}
     assert like(client, site, comment, action="unlike").get_json()["count"] == 1
     assert count_of(comment) == 1
-    assert 'data-count="1"' in client.get(thread_path(site)).get_data(as_text=True)
+    assert f'value="{comment.id}">Like <span>1</span></button>' in client.get(thread_path(site)).text
 
 
 def test_stored_likes_keep_no_raw_token(client, site, thread):
@@ -58,8 +58,7 @@ def test_stored_likes_keep_no_raw_token(client, site, thread):
 def test_without_javascript_the_button_toggles_by_ip(client, site, thread):
     comment = make_comment(thread)
     page = client.get(thread_path(site, sort="liked")).get_data(as_text=True)
-    assert re.search(r'<button type="submit" form="like-form" name="comment" value="%d"'
-                     % comment.id, page)
+    assert re.search(r'<button form="like-form" name="comment" value="%d">' % comment.id, page)
     token = like_form_token(page)
     action = re.search(r'<form id="like-form"[^>]*action="([^"]+)"', page).group(1)
     action = action.replace("&amp;", "&")
@@ -91,7 +90,7 @@ def test_a_site_can_turn_likes_off(client, site, thread):
     set_likes_enabled(site, False)
     assert db.session.get(Thread, thread.id).version == version + 1
     page = client.get(thread_path(site, sort="liked")).get_data(as_text=True)
-    assert "comment-like" not in page and 'id="like-form"' not in page
+    assert 'form="like-form"' not in page and 'id="like-form"' not in page and ">Like <" not in page
     assert "Most liked" not in page
     refused = like(client, site, comment)
     assert refused.status_code == 403

@@ -1,3 +1,4 @@
+import re
 from urllib.parse import quote
 
 import pytest
@@ -38,8 +39,12 @@ def test_nested_replies_and_markup_hooks(client, site):
     # nesting: the reply's article opens before its parent's closes
     assert html.index(f'id="c-{first.id}"') < html.index(f'id="c-{reply.id}"') < html.index(f'id="c-{deep.id}"')
     assert html.count("</article>") == 3
-    assert html.count('class="comment-reply"') == 3
-    assert '<time datetime="' in html and 'class="comment-author" dir="auto">Ann<' in html
+    # Each comment's Reply button submits the page's one GET form, naming the comment.
+    replies = re.findall(r'<button form="reply-get" name="reply" value="(\d+)">Reply</button>', html)
+    assert replies == [str(first.id), str(reply.id), str(deep.id)]
+    assert html.count('<form id="reply-get" method="get"') == 1
+    # The name is isolated (<bdi>): an Arabic name does not reorder the line around it.
+    assert '<time datetime="' in html and '<bdi class="comment-author">Ann</bdi>' in html
     # User text is isolated: an Arabic comment reads right to left on an English page.
     assert '<div class="comment-body" dir="auto"><p>Deep</p></div>' in html
 

@@ -14,7 +14,12 @@ from flask_babel import gettext as _
 bp = Blueprint("avatars", __name__)
 
 GRID = 5  # 5×5 cells, mirrored around the middle column
-DIGEST_LENGTH = 32
+# The picture reads 24 bits of the HMAC (the cells from the last 4 hex digits, the hue
+# from the 3 before them), so the address carries those 6 digits and no more: shorter
+# pages, and even less to match against a list of addresses. Addresses with the whole
+# 32-digit digest, which pages used to carry, draw the same picture.
+DIGEST_LENGTH = 6
+LEGACY_DIGEST_LENGTH = 32
 ONE_YEAR = 365 * 24 * 3600
 
 
@@ -22,16 +27,12 @@ def author_digest(comment):
     identity = f"email:{comment.email.strip().lower()}" if comment.email else \
         f"name:{comment.author.strip().lower()}"
     key = current_app.secret_key.encode()
-    return hmac.new(key, b"avatar:" + identity.encode(), hashlib.sha256).hexdigest()[:DIGEST_LENGTH]
+    digest = hmac.new(key, b"avatar:" + identity.encode(), hashlib.sha256).hexdigest()
+    return digest[LEGACY_DIGEST_LENGTH - DIGEST_LENGTH:LEGACY_DIGEST_LENGTH]
 
 
 def avatar_url(comment):
     return url_for("avatars.avatar", digest=author_digest(comment))
-
-
-def avatar_digest(comment):
-    """For thread.js, which draws the same identicon in the page (see drawAvatars)."""
-    return author_digest(comment)
 
 
 def identicon_cells(digest):
@@ -51,7 +52,7 @@ def identicon_cells(digest):
 
 @bp.get("/avatar/<digest>.svg")
 def avatar(digest):
-    if len(digest) != DIGEST_LENGTH or any(char not in "0123456789abcdef" for char in digest):
+    if len(digest) not in (DIGEST_LENGTH, LEGACY_DIGEST_LENGTH) or any(char not in "0123456789abcdef" for char in digest):
         abort(404, description=_("No such avatar."))
     cells, hue = identicon_cells(digest)
     response = make_response(render_template("avatar.svg", cells=cells, hue=hue, grid=GRID))
@@ -65,4 +66,3 @@ def avatar(digest):
 def init_app(app):
     app.register_blueprint(bp)
     app.add_template_filter(avatar_url)
-    app.add_template_filter(avatar_digest)

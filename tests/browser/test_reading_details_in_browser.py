@@ -14,7 +14,7 @@ from widget.models import ModerationMode, Site
 pytestmark = pytest.mark.browser
 
 TARGETS = ("button, a.comment-reply-to, .thread-sort a, input[type=checkbox], "
-           ".comment-actions a")
+           ".comment > footer a")
 
 
 def _seed(live_app, live_site, host_site, moderated=False):

@@ -46,8 +46,13 @@ def test_post_and_reply_with_javascript_off(browser, live_app, live_site, host_s
     page.wait_for_url("**#c-1")
     assert page.locator("#c-1 .comment-body").inner_text() == "No script needed"
 
+    # The date is the permalink: to the comment in this page, without scripts.
+    assert page.locator("#c-1 > header time").locator("xpath=..").get_attribute("href") == "#c-1"
+
+    # Reply submits the page's one GET form: the article's URL and options come along.
     page.locator("#c-1").get_by_role("button", name="Reply").click()
     page.wait_for_url("**reply=1**")
+    assert "url=" in page.url and page.url.endswith("#reply-form")
     form = page.locator("#c-1 form.comment-form")
     form.get_by_label("Comment").fill("Reply without script")
     form.get_by_label("Name").fill("Bob")
