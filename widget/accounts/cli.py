@@ -4,11 +4,10 @@
 import json
 
 import click
-from sqlalchemy import update
 
 from ..extensions import db
-from ..models import Commenters, ModerationMode, Thread
-from ..threads import find_site
+from ..models import Commenters, ModerationMode
+from ..threads import bump_site_versions, find_site
 from .providers import configured_providers
 from .sso import ROTATION_GRACE, ensure_secret, rotate_secret
 
@@ -94,8 +93,7 @@ def providers_command(key, names, offer_none):
             f"{', '.join(configured) or 'none'}).", param_hint="NAMES")
     site.login_providers = list(dict.fromkeys(names))
     # The site's thread pages show other buttons now: no cached copy may serve the old.
-    db.session.execute(update(Thread).where(Thread.site_id == site.id)
-                       .values(version=Thread.version + 1))
+    bump_site_versions(site.id)
     db.session.commit()
     click.echo(f"“{site.name}” offers: {', '.join(site.login_providers) or 'none'}.")
 
