@@ -16,22 +16,29 @@ def shared_cache_seconds(config=None):
     return max(int(seconds), 0)
 
 
-def mark_shared(response, tags):
-    """Kept by shared caches for s-maxage and purged by tag; browsers still revalidate
-    (max-age=0) with the ETag. Never with a cookie: a Set-Cookie makes it private."""
+def mark_shared(response, tags, browser_seconds=0):
+    """Kept by shared caches for s-maxage and purged by tag; browsers keep it for
+    browser_seconds (0: they revalidate each time, with the ETag). Never with a cookie:
+    a Set-Cookie makes it private."""
     seconds = shared_cache_seconds()
-    if not seconds or "Set-Cookie" in response.headers:
+    if not seconds:
+        return response
+    if "Set-Cookie" in response.headers:
         return mark_private(response)
     response.cache_control.private = None
     response.cache_control.no_cache = None
     response.cache_control.public = True
-    response.cache_control.max_age = 0
+    response.cache_control.max_age = browser_seconds
     response.cache_control.s_maxage = seconds
     response.headers.update(tag_headers(tags))
     return response
 
 
 def mark_private(response):
+    """No shared cache may keep it (also the safety net for a response that sets a
+    cookie: admin/session.py)."""
+    if not response.cache_control.public and "xkey" not in response.headers:
+        return response
     response.cache_control.public = None
     response.cache_control.s_maxage = None
     response.cache_control.private = True
