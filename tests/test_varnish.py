@@ -7,22 +7,18 @@ the module is skipped, unless WIDGET_REQUIRE_VARNISH=1 (CI) makes that a failure
 varnishd and one app serve the whole module; each test has a site of its own.
 """
 
-import glob
 import os
 import re
 import secrets
 import shutil
-import socket
-import subprocess
 import threading
-import time
-from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 import pytest
 from werkzeug.serving import make_server
 
+from bench import varnish
 from tests.conftest import BASE_CONFIG, form_token, make_site
 from widget import create_app
 from widget.admin.moderation import moderate
@@ -31,34 +27,17 @@ from widget.likes import set_likes_enabled
 from widget.models import Comment, ModerationMode
 from widget.sharedcache.purges import queue_of
 
-REPO = Path(__file__).resolve().parent.parent
-VCL = REPO / "docs" / "varnish.vcl"
-VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
 ARTICLE = "https://blog.example.com/posts/cached"
 JSON = {"Accept": "application/json"}
 CONFIRM = "Check your comment, then press Post comment."
 
 
-def varnish_missing():
-    if not os.path.exists(VARNISHD):
-        return "varnishd is not installed (Debian: apt-get install varnish varnish-modules)"
-    if not glob.glob("/usr/lib/*/varnish/vmods/libvmod_xkey.so") + glob.glob(
-            "/usr/lib/varnish/vmods/libvmod_xkey.so"):
-        return "the xkey vmod is not installed (Debian: apt-get install varnish-modules)"
-    return None
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Stack:
-    """The app on 127.0.0.1:ORIGIN_PORT behind varnishd on 127.0.0.1:PORT."""
+    """The app on 127.0.0.1, behind varnishd on 127.0.0.1."""
 
-    def __init__(self, app, url, varnish, log_path):
-        self.app, self.url, self.varnish, self.log_path = app, url, varnish, log_path
+    def __init__(self, app, cache):
+        self.app, self.cache, self.url = app, cache, cache.url
+        self.anonymous = self.client()
 
     def client(self):
         """A reader of their own: a cookie jar of their own."""
@@ -76,49 +55,29 @@ class Stack:
         assert queue_of(self.app).wait_idle(), "the purges were not sent"
 
     def server_logs(self):
-        return self.log_path.read_text(errors="replace")[-4000:]
+        return self.cache.log()
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, sqlite_template):
-    missing = varnish_missing()
-    if missing:
+    problem = varnish.missing()
+    if problem:
         if os.environ.get("WIDGET_REQUIRE_VARNISH") == "1":
-            pytest.fail(f"WIDGET_REQUIRE_VARNISH=1, but {missing}")
-        pytest.skip(missing)
+            pytest.fail(f"WIDGET_REQUIRE_VARNISH=1, but {problem}")
+        pytest.skip(problem)
     folder = tmp_path_factory.mktemp("varnish")
     shutil.copy(sqlite_template, folder / "db.sqlite")
-    port = free_port()
+    cache = varnish.Varnish(folder)
     config = {**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'db.sqlite'}",
-              "CACHE_PURGE_URLS": f"http://127.0.0.1:{port}/", "PROXY_HOPS": 1}
+              "CACHE_PURGE_URLS": cache.url + "/", "PROXY_HOPS": 1}
     config.pop("SERVER_NAME")
     app = create_app(config, instance_path=str(folder))
     origin = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=origin.serve_forever, daemon=True).start()
-    vcl = VCL.read_text().replace('.port = "8000";', f'.port = "{origin.server_port}";')
-    assert str(origin.server_port) in vcl
-    (folder / "test.vcl").write_text(vcl)
-    log_path = folder / "varnishd.log"
-    with open(log_path, "w") as log:
-        varnish = subprocess.Popen(
-            [VARNISHD, "-F", "-j", "none", "-n", str(folder / "work"), "-a", f"127.0.0.1:{port}",
-             "-f", str(folder / "test.vcl"), "-s", "malloc,64m", "-p", "thread_pool_min=10"],
-            stdout=log, stderr=subprocess.STDOUT)
-    stack = Stack(app, f"http://127.0.0.1:{port}", varnish, log_path)
-    stack.anonymous = stack.client()
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if httpx.get(stack.url + "/embed.js", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert varnish.poll() is None and time.monotonic() < deadline, stack.server_logs()
-        time.sleep(0.1)
+    stack = Stack(app, cache.start(origin.server_port))
     yield stack
     stack.anonymous.close()
-    varnish.terminate()
-    varnish.wait(10)
+    cache.stop()
     queue_of(app).sender.stop()
     origin.shutdown()
     with app.app_context():
@@ -272,5 +231,5 @@ def test_a_purge_from_elsewhere_is_refused(stack, site):
     with stack.client() as client:
         assert client.request("PURGE", "/").status_code == 400
         assert client.request("PURGE", "/", headers={"xkey-purge": "t-none"}).status_code == 200
-    acl = re.search(r"acl purgers \{(.*?)\}", VCL.read_text(), re.S).group(1)
+    acl = re.search(r"acl purgers \{(.*?)\}", varnish.VCL.read_text(), re.S).group(1)
     assert acl.split() == ['"127.0.0.1";', '"::1";']
