@@ -307,12 +307,21 @@ def shared_cache_table(results):
         return f"Not measured: {shared['error']}."
     judged = {row["what"]: row for row in results["targets"]}
     row = judged["200-comment page through Varnish vs the origin alone"]
-    rows = [[who, f"{rate(run['requests_per_second'])}/s", f"{ms(run.get('p50_ms'))} ms"]
-            for who, run in (("origin alone (gunicorn)", shared["origin"]),
-                             ("through Varnish", shared["varnish"]))]
-    rows.append([f"Varnish / origin: {shared['times_origin']:,.1f}×", row["target"],
-                 verdict(row["met"])])
-    return table([f"{shared['size']}-comment page", "requests/s", "p50"], rows)
+    runs = shared.get("runs") or {"origin_gzip": shared["origin"],
+                                  "varnish_gzip": shared["varnish"]}
+    rows = []
+    for encoding, asked in (("identity", "no Accept-Encoding"), ("gzip", "Accept-Encoding: gzip")):
+        if f"origin_{encoding}" not in runs:
+            continue
+        origin, through = runs[f"origin_{encoding}"], runs[f"varnish_{encoding}"]
+        times = through["requests_per_second"] / origin["requests_per_second"]
+        judged_here = encoding == "gzip"
+        rows.append([asked, f"{rate(origin['requests_per_second'])}/s, p50 {ms(origin.get('p50_ms'))} ms",
+                     f"{rate(through['requests_per_second'])}/s, p50 {ms(through.get('p50_ms'))} ms",
+                     f"{times:,.1f}×", row["target"] if judged_here else "(not judged)",
+                     verdict(row["met"]) if judged_here else ""])
+    return table([f"{shared['size']}-comment page", "origin alone (gunicorn)", "through Varnish",
+                  "Varnish / origin", "target", ""], rows)
 
 
 def render(results):

@@ -56,7 +56,25 @@ sub vcl_recv {
         set req.http.Accept-Language = std.tolower(
             regsub(req.http.Accept-Language, "^\s*([A-Za-z]{1,8}).*$", "\1"));
     }
+    # Varnish keeps pages gzipped and would unzip one for every client that does not take
+    # gzip (curl, bots): such clients get a plain copy of their own instead.
+    if (req.http.Accept-Encoding !~ "gzip") {
+        set req.http.X-Plain = "1";
+    }
     return (hash);
+}
+
+sub vcl_hash {
+    if (req.http.X-Plain) {
+        hash_data("plain");
+    }
+}
+
+sub vcl_backend_fetch {
+    if (bereq.http.X-Plain) {
+        unset bereq.http.Accept-Encoding;
+    }
+    unset bereq.http.X-Plain;
 }
 
 sub vcl_backend_response {

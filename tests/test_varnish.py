@@ -137,6 +137,12 @@ def test_a_hit_is_a_hit_and_the_etag_still_answers_304(stack, site):
     with stack.client() as reader:
         again = reader.get(page_path(site), headers={"If-None-Match": second.headers["ETag"]})
     assert again.status_code == 304 and again.headers["X-Cache"] == "hit"
+    # A client that takes no gzip gets a plain copy of its own, not one unzipped each time.
+    with stack.client() as plain:
+        answers = [plain.get(page_path(site), headers={"Accept-Encoding": "identity"})
+                   for _ in range(2)]
+    assert [answer.headers["X-Cache"] for answer in answers] == ["miss", "hit"]
+    assert "Content-Encoding" not in answers[1].headers and answers[1].text == answers[0].text
     # Loader scripts are kept too.
     with stack.client() as reader:
         reader.get("/embed.js")

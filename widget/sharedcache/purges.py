@@ -8,6 +8,7 @@ in the end (a rolled-back savepoint) does no harm but a miss. The queue lives in
 process: a purge lost with a dying worker leaves a page stale for s-maxage at most.
 """
 
+import atexit
 import logging
 import threading
 import time
@@ -190,7 +191,10 @@ def queue_of(app):
 
 def init_app(app):
     if purge_urls(app.config):
-        app.extensions[QUEUE_KEY] = PurgeQueue(app)
+        queue = app.extensions[QUEUE_KEY] = PurgeQueue(app)
+        # A command (an import, a site setting) may exit right after its commit: its
+        # purges go out first, waiting at most about one request's timeout.
+        atexit.register(queue.wait_idle, app.config["CACHE_PURGE_TIMEOUT"] + 1)
 
 
 event.listen(Session, "after_commit", _queue_after_commit)
