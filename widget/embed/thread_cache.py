@@ -22,10 +22,10 @@ from flask import current_app, request, session
 from flask_babel import get_locale
 
 from .. import pagecache
-from ..sharedcache import mark_shared, shared_cache_seconds, site_tag, thread_tag
 from ..assets import code_version, static_version
 from ..i18n import use_site_language
 from ..mail.notifications import mail_enabled
+from ..sharedcache import mark_shared, shared_cache_seconds, site_tag, thread_tag
 from ..threads import page_state
 from ..urls import InvalidURL, normalize_url
 from .forms import fresh_form_token
