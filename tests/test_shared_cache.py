@@ -2,8 +2,12 @@
 form token and its confirm step, and the purges, sent to a real HTTP receiver on 127.0.0.1
 (tests/test_varnish.py puts a real Varnish in front)."""
 
+import os
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
@@ -290,3 +294,23 @@ def test_the_token_url_is_only_in_shared_pages(client, site):
     html = client.get(thread_path(site)).get_data(as_text=True)
     url = re.search(r'data-token-url="([^"]+)"', html).group(1)
     assert client.post(url.replace("&amp;", "&")).status_code == 200
+
+
+def test_a_command_sends_its_purges_before_it_exits(app, site, purge_receiver, tmp_path):
+    """`flask import` in a process of its own: the threads it made are purged before the
+    process ends (the sender is a daemon thread; atexit waits for it)."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("WIDGET_")}
+    env.update({"WIDGET_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+                "WIDGET_SECRET_KEY": BASE_CONFIG["SECRET_KEY"],
+                "WIDGET_INSTANCE_PATH": str(tmp_path),
+                "WIDGET_CACHE_PURGE_URLS": purge_receiver.url})
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("the command reads the database through WIDGET_DATABASE_URL alone")
+    db.session.commit()
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "import", "disqus",
+         str(Path(__file__).parent / "fixtures" / "disqus-isso.xml"), "--site", site.key],
+        cwd=Path(__file__).parent.parent, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    urls = db.session.scalars(select(Thread.url)).all()
+    assert urls and set(purge_receiver.tags()) == {thread_tag(site.key, url) for url in urls}
