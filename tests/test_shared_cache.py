@@ -314,3 +314,13 @@ def test_a_command_sends_its_purges_before_it_exits(app, site, purge_receiver, t
     assert done.returncode == 0, done.stdout + done.stderr
     urls = db.session.scalars(select(Thread.url)).all()
     assert urls and set(purge_receiver.tags()) == {thread_tag(site.key, url) for url in urls}
+
+
+def test_the_json_api_refuses_a_shared_token(client, site):
+    from tests.api.conftest import fetch_token, post
+
+    shared = form_token(client.get(thread_path(site)).get_data(as_text=True))
+    refused = post(client, site, "Hi", token=shared)
+    assert refused.status_code == 422
+    assert refused.json["errors"]["token"] == ["Get a token of your own from form-token."]
+    assert post(client, site, "Hi", token=fetch_token(client, site)).status_code == 201
