@@ -324,3 +324,14 @@ def test_the_json_api_refuses_a_shared_token(client, site):
     assert refused.status_code == 422
     assert refused.json["errors"]["token"] == ["Get a token of your own from form-token."]
     assert post(client, site, "Hi", token=fetch_token(client, site)).status_code == 201
+
+
+def test_the_site_commands_purge_the_sites_pages(app, runner, site, queue, purge_receiver):
+    """`sites commenters` changes the form of every page of the site (also the cached
+    ones: their version is bumped, their shared copies purged)."""
+    before = app.test_client().get(thread_path(site)).headers["ETag"]
+    assert runner.invoke(args=["sites", "commenters", site.key, "signed-in"]).exit_code == 0
+    assert purged(queue, purge_receiver) == [site_tag(site.key)]
+    assert app.test_client().get(thread_path(site)).headers["ETag"] != before
+    assert runner.invoke(args=["sites", "moderation", site.key, "all"]).exit_code == 0
+    assert purged(queue, purge_receiver) == [site_tag(site.key)] * 2

@@ -389,6 +389,8 @@ def _site_and_its_thread(*columns):
 _PAGE_STATE = _site_and_its_thread(
     Site.id, Site.comments_open, Site.likes_enabled, Site.default_language, Site.custom_css,
     Site.allowed_origins, Site.max_comment_length, Site.moderation,
+    # Who may comment and how they sign in: the form differs (also before a thread exists).
+    Site.commenters, Site.login_providers,
     Thread.id, Thread.version, Thread.closed,
 )
 _SITE_AND_THREAD = _site_and_its_thread(Site, Thread)

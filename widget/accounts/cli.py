@@ -51,6 +51,7 @@ def commenters_command(key, who):
     """Who may comment on a site: anyone (the default), or signed-in commenters only."""
     site = _site_or_fail(key)
     site.commenters = Commenters.ANYONE if who == "anyone" else Commenters.SIGNED_IN
+    bump_site_versions(site.id)  # the form asks for a name, or for a sign-in
     db.session.commit()
     click.echo(f"On “{site.name}”, {who} may comment.")
 
@@ -67,6 +68,7 @@ def moderation_command(key, mode, trusted_after):
     site.moderation = ModerationMode(mode)
     if trusted_after is not None:
         site.trusted_after = trusted_after
+    bump_site_versions(site.id)  # as the dashboard's settings form does
     db.session.commit()
     extra = f" (after {site.trusted_after} approved comments)" if mode == "trusted" else ""
     click.echo(f"Moderation of “{site.name}”: {mode}{extra}.")
