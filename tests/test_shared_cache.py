@@ -13,7 +13,7 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import insert, select
 
-from tests.commenting import JSON, action_path, thread_path
+from tests.commenting import JSON, action_path, like_form_token, thread_path
 from tests.conftest import ARTICLE, BASE_CONFIG, form_token, make_comment, make_thread
 from tests.purge_receiver import purge_receiver  # noqa: F401  (a fixture)
 from widget import create_app
@@ -335,3 +335,16 @@ def test_the_site_commands_purge_the_sites_pages(app, runner, site, queue, purge
     assert app.test_client().get(thread_path(site)).headers["ETag"] != before
     assert runner.invoke(args=["sites", "moderation", site.key, "all"]).exit_code == 0
     assert purged(queue, purge_receiver) == [site_tag(site.key)] * 2
+
+
+def test_a_like_without_scripts_works_with_the_shared_token(app, client, site):
+    """Likes count per visitor (or IP hash), not per token: the shared one will do."""
+    comment = make_comment(make_thread(site))
+    html = client.get(thread_path(site)).get_data(as_text=True)
+    shared = like_form_token(html)
+    assert payload(shared)["s"] == 1
+    liked = client.post(action_path(site, "like"), data={"csrf_token": shared,
+                                                         "comment": comment.id})
+    assert liked.status_code == 303
+    db.session.refresh(comment)
+    assert comment.like_count == 1
