@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from flask import request as flask_request
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import insert, select
 
@@ -23,7 +24,7 @@ from widget.embed.forms import FORM_TOKEN_SALT
 from widget.extensions import db
 from widget.likes import set_likes_enabled
 from widget.models import Comment, CommentStatus, Thread
-from widget.sharedcache import site_tag, thread_tag
+from widget.sharedcache import mark_shared, site_tag, thread_tag
 from widget.sharedcache.purges import QUEUE_KEY, queue_of
 from widget.threads import bump_versions
 
@@ -348,3 +349,16 @@ def test_a_like_without_scripts_works_with_the_shared_token(app, client, site):
     assert liked.status_code == 303
     db.session.refresh(comment)
     assert comment.like_count == 1
+
+
+def test_a_response_that_sets_a_cookie_is_never_shared(app, site):
+    """The safety net under the views' choice: saving a session makes a response private."""
+    with app.test_request_context(thread_path(site)):
+        response = mark_shared(app.response_class("page"), ["t-x", "s-y"])
+        assert response.cache_control.public and response.headers["xkey"] == "t-x s-y"
+        session = app.session_interface.open_session(app, flask_request)
+        session["own"] = [1]
+        app.session_interface.save_session(app, session, response)
+    assert "Set-Cookie" in response.headers and response.cache_control.private
+    assert not response.cache_control.public and not response.cache_control.s_maxage
+    assert "xkey" not in response.headers and "Surrogate-Key" not in response.headers
