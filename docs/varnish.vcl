@@ -78,6 +78,9 @@ sub vcl_backend_fetch {
 }
 
 sub vcl_backend_response {
+    if (beresp.status >= 500 && bereq.is_bgfetch) {
+        return (abandon);  # the service is in trouble: keep serving the copy in grace
+    }
     if (beresp.http.Set-Cookie
         || beresp.http.Cache-Control ~ "(?i)(private|no-store|no-cache)"
         || !beresp.http.Cache-Control) {
