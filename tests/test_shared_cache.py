@@ -362,3 +362,23 @@ def test_a_response_that_sets_a_cookie_is_never_shared(app, site):
     assert "Set-Cookie" in response.headers and response.cache_control.private
     assert not response.cache_control.public and not response.cache_control.s_maxage
     assert "xkey" not in response.headers and "Surrogate-Key" not in response.headers
+
+
+def test_changes_wait_while_the_database_is_away(app, site, queue, purge_receiver,
+                                                 monkeypatch):
+    """Turning thread ids into tags needs the database: if it fails, they are kept and
+    tried again at the next poll, not lost."""
+    from widget.sharedcache import purges
+
+    real, failures = purges.resolve_tags, []
+
+    def away_once(*args):
+        if not failures:
+            failures.append(1)
+            raise ConnectionError("database away")
+        return real(*args)
+
+    monkeypatch.setattr(purges, "resolve_tags", away_once)
+    make_comment(make_thread(site))
+    assert purge_receiver.wait_for(1) and failures == [1]
+    assert purge_receiver.tags() == [thread_tag(site.key, ARTICLE)]

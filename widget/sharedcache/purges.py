@@ -112,25 +112,37 @@ class PurgeQueue:
             site_ids, self.site_ids = self.site_ids, set()
             self.in_flight += 1
         try:
-            config = self.app.config
             if thread_ids or site_ids:
-                tags = resolve_tags(thread_ids, site_ids, config["CACHE_PURGE_SITE_AFTER"])
-                size = config["CACHE_PURGE_TAGS_PER_REQUEST"]
-                batches = [tags[start:start + size] for start in range(0, len(tags), size)]
-                with self.lock:
-                    self.jobs += [[0, url, batch, 0] for url in purge_urls(config)
-                                  for batch in batches]
-            now = time.monotonic()
-            with self.lock:
-                due = [job for job in self.jobs if job[0] <= now]
-                self.jobs = [job for job in self.jobs if job[0] > now]
-            for job in due:
-                self._attempt(job, config)
-            return (len(due),)
+                self._plan(thread_ids, site_ids)
+            return (self._send_what_is_due(),)
         finally:
             with self.lock:
                 self.in_flight -= 1
                 self.idle.notify_all()
+
+    def _plan(self, thread_ids, site_ids):
+        """The tags of what changed, in requests of at most TAGS_PER_REQUEST, for each URL."""
+        config = self.app.config
+        try:
+            tags = resolve_tags(thread_ids, site_ids, config["CACHE_PURGE_SITE_AFTER"])
+        except Exception:
+            with self.lock:  # the database is away: again at the next poll
+                self.thread_ids |= thread_ids
+                self.site_ids |= site_ids
+            raise
+        size = config["CACHE_PURGE_TAGS_PER_REQUEST"]
+        batches = [tags[start:start + size] for start in range(0, len(tags), size)]
+        with self.lock:
+            self.jobs += [[0, url, batch, 0] for url in purge_urls(config) for batch in batches]
+
+    def _send_what_is_due(self):
+        now = time.monotonic()
+        with self.lock:
+            due = [job for job in self.jobs if job[0] <= now]
+            self.jobs = [job for job in self.jobs if job[0] > now]
+        for job in due:
+            self._attempt(job, self.app.config)
+        return len(due)
 
     def _attempt(self, job, config):
         _, url, tags, attempt = job
