@@ -130,18 +130,14 @@ class ThreadFormToken(CSRF):
                 return_timestamp=True,
             )
         except SignatureExpired as expired:
-            # A shared page's token may be as old as the cached copy: it only ever leads to
-            # a fresh one (posting.py), so its age does not matter.
+            # A shared page's token may be as old as the cached copy: a comment sent with
+            # it only leads to a fresh one (posting.py), a like counts per visitor.
             payload = _serializer().load_payload(expired.payload)
             if not (isinstance(payload, dict) and payload.get("s")):
                 raise ValidationError(_(
                     "This form has expired. Copy your comment, reload the page and post again."
                 )) from None
             issued_at = expired.date_signed
-        except BadSignature:
-            raise ValidationError(
-                _("This form could not be verified. Reload the page and post again.")
-            ) from None
         except BadSignature:
             raise ValidationError(
                 _("This form could not be verified. Reload the page and post again.")
