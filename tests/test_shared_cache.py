@@ -35,7 +35,8 @@ CONFIRM = "Check your comment, then press Post comment."
 @pytest.fixture
 def app_config(purge_receiver):
     return {"CACHE_PURGE_URLS": purge_receiver.url, "CACHE_PURGE_RETRY_DELAY": 0.05,
-            "CACHE_PURGE_POLL_INTERVAL": 0.05, "CACHE_PURGE_MAX_ATTEMPTS": 3}
+            "CACHE_PURGE_POLL_INTERVAL": 0.05, "CACHE_PURGE_MAX_ATTEMPTS": 3,
+            "CACHE_PURGE_REPEAT_AFTER": 0}  # one request per purge, to count them
 
 
 @pytest.fixture(autouse=True)
@@ -382,3 +383,14 @@ def test_changes_wait_while_the_database_is_away(app, site, queue, purge_receive
     make_comment(make_thread(site))
     assert purge_receiver.wait_for(1) and failures == [1]
     assert purge_receiver.tags() == [thread_tag(site.key, ARTICLE)]
+
+
+def test_each_purge_is_sent_again_a_little_later(app, site, queue, purge_receiver):
+    """A page rendered from the old data while the change committed may reach the cache
+    after the first purge: the second one drops it too."""
+    app.config["CACHE_PURGE_REPEAT_AFTER"] = 0.3
+    started = time.monotonic()
+    make_comment(make_thread(site))
+    assert purge_receiver.wait_for(2)
+    assert time.monotonic() - started >= 0.3
+    assert purge_receiver.tags() == [thread_tag(site.key, ARTICLE)] * 2

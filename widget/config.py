@@ -99,6 +99,9 @@ class Defaults:
     CACHE_PURGE_RETRY_DELAY = 1.0
     CACHE_PURGE_MAX_ATTEMPTS = 8
     CACHE_PURGE_POLL_INTERVAL = 1
+    # Every purge is sent again this many seconds later (0: not): a reader's request that
+    # was rendering the old page at the commit may reach the cache after the first purge.
+    CACHE_PURGE_REPEAT_AFTER = 5
     CACHE_PURGE_TAGS_PER_REQUEST = 100
     CACHE_PURGE_SITE_AFTER = 500
     REDIS_URL = None  # rate limits and the page cache, shared by every instance

@@ -132,8 +132,13 @@ class PurgeQueue:
             raise
         size = config["CACHE_PURGE_TAGS_PER_REQUEST"]
         batches = [tags[start:start + size] for start in range(0, len(tags), size)]
+        # Once now, and once more a little later: a page rendered from the old data by a
+        # request that was under way at the commit may reach the cache after the first.
+        repeat = config["CACHE_PURGE_REPEAT_AFTER"]
+        times = [0, time.monotonic() + repeat] if repeat else [0]
         with self.lock:
-            self.jobs += [[0, url, batch, 0] for url in purge_urls(config) for batch in batches]
+            self.jobs += [[due, url, batch, 0] for due in times
+                          for url in purge_urls(config) for batch in batches]
 
     def _send_what_is_due(self):
         now = time.monotonic()
