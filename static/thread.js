@@ -462,7 +462,7 @@
     event.preventDefault();
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;
-    ownToken().then(function () {
+    privateToken().then(function () {
       return fetch(form.action, {
         method: "POST",
         body: new FormData(form),
@@ -496,7 +496,7 @@
   // A page from a shared cache holds the form token every reader got (data-token-url):
   // get one of the reader's own once, when the form is first used (embed/views.py).
   var tokenFetched;
-  function ownToken() {
+  function privateToken() {
     var url = thread.dataset.tokenUrl;
     tokenFetched = tokenFetched || (url ? fetch(url, { method: "POST", credentials: "same-origin" })
       .then(function (response) { return response.json(); })
@@ -507,7 +507,7 @@
     return tokenFetched;
   }
   thread.addEventListener("focusin", function (event) {
-    if (event.target.closest(".comment-form")) ownToken();
+    if (event.target.closest(".comment-form")) privateToken();
   });
 
   function updateCount(delta) {
