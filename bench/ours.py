@@ -27,10 +27,11 @@ BENCH_SETTINGS = {"WIDGET_RATELIMIT_ENABLED": "false", "WIDGET_COMMENT_MIN_SECON
                   "WIDGET_MAIL_WORKER": "false"}
 
 
-def gunicorn_for(database_url, log_path, workers=2):
-    """Our wsgi:app under gunicorn (from this virtualenv), with a fresh secret."""
+def gunicorn_for(database_url, log_path, workers=2, **settings):
+    """Our wsgi:app under gunicorn (from this virtualenv), with a fresh secret (and more
+    WIDGET_* settings)."""
     env = {"WIDGET_DATABASE_URL": database_url, "WIDGET_SECRET_KEY": secrets.token_hex(32),
-           **BENCH_SETTINGS}
+           **BENCH_SETTINGS, **settings}
     return Gunicorn(Path(sys.executable).parent / "gunicorn", "wsgi:app", env, PROJECT,
                     log_path, workers=workers)
 

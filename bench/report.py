@@ -14,6 +14,7 @@ BYTES_SHARE = 0.5  # compressed first load under half of Isso's
 MAX_REQUESTS = 4
 POSTS_PER_SECOND = 300
 RSS_MIB = 150
+SHARED_CACHE_FACTOR = 10  # issue 15: the 200 page through Varnish, at least 10x the origin alone
 
 
 def rate(value):
@@ -107,6 +108,15 @@ def targets(results):
     rows.append(("posting, sequential", f"≥ {POSTS_PER_SECOND}/s",
                  f"{rate(per_second)}/s" if per_second is not None else "—",
                  None if per_second is None else per_second >= POSTS_PER_SECOND))
+    shared = sqlite.get("shared_cache") or {}
+    if shared:
+        times = shared.get("times_origin")
+        value = (f"{times:,.1f}× ({rate(shared['varnish']['requests_per_second'])}/s against "
+                 f"{rate(shared['origin']['requests_per_second'])}/s)" if times is not None
+                 else shared.get("error", "—"))
+        rows.append(("200-comment page through Varnish vs the origin alone",
+                     f"≥ {SHARED_CACHE_FACTOR}× the origin's req/s", value,
+                     None if times is None else times >= SHARED_CACHE_FACTOR))
     rss = sqlite.get("worker_peak_rss_mib")
     rows.append(("worker peak RSS after the 5,000 thread", f"< {RSS_MIB} MB",
                  f"{rss:,.0f} MiB" if rss else "—",
@@ -288,6 +298,32 @@ def bytes_table(results):
     return table(["request", "raw bytes", "compressed bytes", "compressed by"], rows) if rows else ""
 
 
+def shared_cache_table(results):
+    """The 200 page from the origin alone and through Varnish, in the same run."""
+    shared = (results["ours"].get("sqlite") or {}).get("shared_cache") or {}
+    if not shared:
+        return ""
+    if "error" in shared:
+        return f"Not measured: {shared['error']}."
+    judged = {row["what"]: row for row in results["targets"]}
+    row = judged["200-comment page through Varnish vs the origin alone"]
+    runs = shared.get("runs") or {"origin_gzip": shared["origin"],
+                                  "varnish_gzip": shared["varnish"]}
+    rows = []
+    for encoding, asked in (("identity", "no Accept-Encoding"), ("gzip", "Accept-Encoding: gzip")):
+        if f"origin_{encoding}" not in runs:
+            continue
+        origin, through = runs[f"origin_{encoding}"], runs[f"varnish_{encoding}"]
+        times = through["requests_per_second"] / origin["requests_per_second"]
+        judged_here = encoding == "gzip"
+        rows.append([asked, f"{rate(origin['requests_per_second'])}/s, p50 {ms(origin.get('p50_ms'))} ms",
+                     f"{rate(through['requests_per_second'])}/s, p50 {ms(through.get('p50_ms'))} ms",
+                     f"{times:,.1f}×", row["target"] if judged_here else "(not judged)",
+                     verdict(row["met"]) if judged_here else ""])
+    return table([f"{shared['size']}-comment page", "origin alone (gunicorn)", "through Varnish",
+                  "Varnish / origin", "target", ""], rows)
+
+
 def render(results):
     machine, settings = results["machine"], results["settings"]
     lines = [
@@ -312,6 +348,9 @@ def render(results):
         "",
         other_table(results),
     ]
+    shared = shared_cache_table(results)
+    if shared:
+        lines += ["", "## Through a shared cache (Varnish, docs/varnish.vcl)", "", shared]
     detail = bytes_table(results)
     if detail:
         lines += ["", "## First load, request by request", "", detail]

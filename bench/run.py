@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import ours, peer_isso, report, wrk
+from . import ours, peer_isso, report, shared_cache, wrk
 from .seed import SIZES, SMALL_THREADS, postgresql_schema, seed_widget
 from .server import WORKER_OPTIONS
 
@@ -44,6 +44,9 @@ def parse_args(argv=None):
                         help="measure Isso too (default: yes, except with --quick)")
     parser.add_argument("--postgresql", action=argparse.BooleanOptionalAction, default=True,
                         help="also over PostgreSQL when WIDGET_TEST_DATABASE_URL is set (default: yes)")
+    parser.add_argument("--shared-cache", action=argparse.BooleanOptionalAction, default=True,
+                        help="also the 200-comment page through Varnish (docs/varnish.vcl) "
+                             "against the origin alone, when varnishd is installed (default: yes)")
     parser.add_argument("--json", type=Path, default=RESULTS, help=f"where to write the numbers ({RESULTS})")
     parser.add_argument("--report", type=Path, metavar="JSON",
                         help="only print the tables of an earlier run's JSON, e.g. bench/results/latest.json")
@@ -106,8 +109,12 @@ def bench_backend(name, database_url, options, folder, with_bytes):
         f"(and {SMALL_THREADS} small ones) in {time.monotonic() - started:.1f} s")
     with ours.gunicorn_for(database_url, Path(folder) / f"gunicorn-{name}.log") as server:
         log(f"  gunicorn on {server.url}, workers {server.worker_pids()}")
-        return ours.measure(server, site_key, database_url, options.seconds, options.sizes,
-                            small_threads=SMALL_THREADS, with_bytes=with_bytes, log=log)
+        results = ours.measure(server, site_key, database_url, options.seconds, options.sizes,
+                               small_threads=SMALL_THREADS, with_bytes=with_bytes, log=log)
+    if options.shared_cache and shared_cache.SIZE in options.sizes:
+        results["shared_cache"] = shared_cache.measure(database_url, site_key, options.seconds,
+                                                       folder, log=log)
+    return results
 
 
 def bench_isso(options, folder):

@@ -466,11 +466,13 @@
     event.preventDefault();
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;
-    fetch(form.action, {
-      method: "POST",
-      body: new FormData(form),
-      headers: { Accept: "application/json" },
-      credentials: "same-origin"
+    privateToken().then(function () {
+      return fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin"
+      });
     }).then(function (response) {
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (result) {
@@ -494,6 +496,23 @@
       reportHeight();
     });
   }
+
+  // A page from a shared cache holds the form token every reader got (data-token-url):
+  // get one of the reader's own once, when the form is first used (embed/views.py).
+  var tokenFetched;
+  function privateToken() {
+    var url = thread.dataset.tokenUrl;
+    tokenFetched = tokenFetched || (url ? fetch(url, { method: "POST", credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (body) {
+        if (!body.token) throw new Error();
+        document.querySelectorAll("input[name=csrf_token]").forEach(function (field) { field.value = body.token; });
+      }).catch(function () { tokenFetched = null; }) : Promise.resolve());
+    return tokenFetched;
+  }
+  thread.addEventListener("focusin", function (event) {
+    if (event.target.closest(".comment-form")) privateToken();
+  });
 
   function updateCount(delta) {
     var heading = thread.querySelector(".thread-count");

@@ -22,6 +22,7 @@ from . import (
     ratelimit,
     requestid,
     routing,
+    sharedcache,
     templating,
     theme,
     webhooks,
@@ -46,6 +47,7 @@ def create_app(test_config=None, instance_path=None):
     clients.init_app(app)  # trusted proxies (WIDGET_PROXY_HOPS)
     i18n.init_app(app)
     pagecache.init_app(app)  # rendered thread pages, by thread version
+    sharedcache.init_app(app)  # purges of a shared HTTP cache in front, when configured
     assets.init_app(app)  # hashed static URLs, compression
 
     csrf.exempt(embed.bp)  # its form carries a signed per-form token instead

@@ -86,6 +86,26 @@ class Defaults:
     # Behind a reverse proxy: how many hops of X-Forwarded-* to trust (0: none, use the
     # peer's address). Never more than there are proxies, or clients can pick their IP.
     PROXY_HOPS = 0
+    # A shared HTTP cache in front (Varnish, a CDN; docs/deployment.md). Thread pages with
+    # nothing of one reader's own get `public, s-maxage=SHARED_CACHE_SECONDS`; None: 0 (off)
+    # unless CACHE_PURGE_URLS is set, then SHARED_CACHE_DEFAULT_SECONDS (a purge makes a
+    # change show at once; the lifetime only bounds how old "3 minutes ago" may get).
+    SHARED_CACHE_SECONDS = None
+    SHARED_CACHE_DEFAULT_SECONDS = 300
+    # Caches to purge after every change, comma-separated: `PURGE URL` with the header
+    # `xkey-purge: TAG …` (and `Surrogate-Key`), from a background thread, retried after
+    # RETRY_DELAY seconds, doubling, up to MAX_ATTEMPTS; at most TAGS_PER_REQUEST tags a
+    # request, and a site's tag instead of its threads' when more than SITE_AFTER changed.
+    CACHE_PURGE_URLS = ""
+    CACHE_PURGE_TIMEOUT = 5
+    CACHE_PURGE_RETRY_DELAY = 1.0
+    CACHE_PURGE_MAX_ATTEMPTS = 8
+    CACHE_PURGE_POLL_INTERVAL = 1
+    # Every purge is sent again this many seconds later (0: not): a reader's request that
+    # was rendering the old page at the commit may reach the cache after the first purge.
+    CACHE_PURGE_REPEAT_AFTER = 5
+    CACHE_PURGE_TAGS_PER_REQUEST = 100
+    CACHE_PURGE_SITE_AFTER = 500
     REDIS_URL = None  # rate limits and the page cache, shared by every instance
     # After a Redis failure the page cache skips Redis for this many seconds, doubling
     # with each failed retry up to the maximum (the rate limiter backs off on its own).

@@ -9,8 +9,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
-from .models import Comment, CommentLike, CommentStatus, Thread
-from .threads import bump_version
+from .models import Comment, CommentLike, CommentStatus
+from .threads import bump_site_versions, bump_version
 
 
 class LikeRefused(Exception):
@@ -87,6 +87,5 @@ def _change_count(comment, delta):
 def set_likes_enabled(site, enabled):
     """The per-site switch; every thread of the site is rendered anew."""
     site.likes_enabled = enabled
-    db.session.execute(update(Thread).where(Thread.site_id == site.id)
-                       .values(version=Thread.version + 1))
+    bump_site_versions(site.id)
     db.session.commit()

@@ -12,6 +12,7 @@ from .dbretry import on_own_connection
 from .extensions import db
 from .markup import render_comment
 from .models import Comment, CommentStatus, ModerationMode, Site, Thread
+from .sharedcache.purges import purge_sites, purge_threads
 from .signals import comment_posted
 
 
@@ -297,11 +298,19 @@ def bump_versions(thread_ids):
     """The threads changed: their next version (the key of every cached page) and their
     approved comments counted again, in the transaction that changed them."""
     thread_ids = sorted(set(thread_ids))
+    purge_threads(thread_ids)  # the shared cache's copies, once the transaction commits
     for start in range(0, len(thread_ids), 500):
         db.session.execute(
             update(Thread).where(Thread.id.in_(thread_ids[start:start + 500]))
             .values(version=Thread.version + 1, approved_count=_APPROVED_IN_THREAD)
         )
+
+
+def bump_site_versions(site_id):
+    """Every thread page of the site looks different now (its settings changed)."""
+    purge_sites([site_id])
+    db.session.execute(update(Thread).where(Thread.site_id == site_id)
+                       .values(version=Thread.version + 1))
 
 
 _APPROVED_IN_THREAD = (
@@ -380,6 +389,8 @@ def _site_and_its_thread(*columns):
 _PAGE_STATE = _site_and_its_thread(
     Site.id, Site.comments_open, Site.likes_enabled, Site.default_language, Site.custom_css,
     Site.allowed_origins, Site.max_comment_length, Site.moderation,
+    # Who may comment and how they sign in: the form differs (also before a thread exists).
+    Site.commenters, Site.login_providers,
     Thread.id, Thread.version, Thread.closed,
 )
 _SITE_AND_THREAD = _site_and_its_thread(Site, Thread)

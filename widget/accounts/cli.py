@@ -4,11 +4,11 @@
 import json
 
 import click
-from sqlalchemy import update
 
-from ..extensions import db
-from ..models import Commenters, ModerationMode, Thread
 from ..clisites import site_or_fail
+from ..extensions import db
+from ..models import Commenters, ModerationMode
+from ..threads import bump_site_versions
 from .providers import configured_providers
 from .sso import ROTATION_GRACE, ensure_secret, rotate_secret
 
@@ -44,6 +44,7 @@ def commenters_command(key, who):
     """Who may comment on a site: anyone (the default), or signed-in commenters only."""
     site = site_or_fail(key)
     site.commenters = Commenters.ANYONE if who == "anyone" else Commenters.SIGNED_IN
+    bump_site_versions(site.id)  # the form asks for a name, or for a sign-in
     db.session.commit()
     click.echo(f"On “{site.name}”, {who} may comment.")
 
@@ -60,6 +61,7 @@ def moderation_command(key, mode, trusted_after):
     site.moderation = ModerationMode(mode)
     if trusted_after is not None:
         site.trusted_after = trusted_after
+    bump_site_versions(site.id)  # as the dashboard's settings form does
     db.session.commit()
     extra = f" (after {site.trusted_after} approved comments)" if mode == "trusted" else ""
     click.echo(f"Moderation of “{site.name}”: {mode}{extra}.")
@@ -86,8 +88,7 @@ def providers_command(key, names, offer_none):
             f"{', '.join(configured) or 'none'}).", param_hint="NAMES")
     site.login_providers = list(dict.fromkeys(names))
     # The site's thread pages show other buttons now: no cached copy may serve the old.
-    db.session.execute(update(Thread).where(Thread.site_id == site.id)
-                       .values(version=Thread.version + 1))
+    bump_site_versions(site.id)
     db.session.commit()
     click.echo(f"“{site.name}” offers: {', '.join(site.login_providers) or 'none'}.")
 

@@ -8,6 +8,8 @@ name, path, signing salt) that is always HttpOnly, SameSite=Lax, and Secure over
 from flask import has_request_context, request
 from flask.sessions import SecureCookieSessionInterface, SessionInterface
 
+from ..sharedcache import mark_private
+
 ADMIN_PATH = "/admin"
 ADMIN_COOKIE_NAME = "widget_admin"
 
@@ -57,4 +59,6 @@ class SplitSessionInterface(SessionInterface):
         return self._for_request().open_session(app, request)
 
     def save_session(self, app, session, response):
-        return self._for_request().save_session(app, session, response)
+        self._for_request().save_session(app, session, response)
+        if "Set-Cookie" in response.headers:  # a cookie is one reader's: no shared cache
+            mark_private(response)

@@ -2,11 +2,11 @@
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import update
 
 from ..extensions import db
-from ..models import Commenters, ModerationMode, Site, Thread
+from ..models import Commenters, ModerationMode, Site
 from ..sites import embed_snippet
+from ..threads import bump_site_versions
 from . import access, audit
 from .auth import current_admin
 from .blueprint import bp
@@ -57,8 +57,7 @@ def site(site_id):
         if changes:
             audit.record(admin, "edit_site", site.id, details="\n".join(changes))
             # Every thread page of the site may look different now (form shown or not).
-            db.session.execute(update(Thread).where(Thread.site_id == site.id)
-                               .values(version=Thread.version + 1))
+            bump_site_versions(site.id)
         db.session.commit()
         flash(_("Settings saved.") if changes else _("Nothing changed."))
         return redirect(url_for("admin.site", site_id=site.id), code=303)

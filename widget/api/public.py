@@ -183,6 +183,9 @@ def create_comment(site_key, url, title, token, text, name, email, website, pare
     }), signed_in=viewer is not None)
     if not form.validate():
         _refuse(_("The comment was not posted."), form.errors)
+    if form.token_shared:  # every reader of a cached page has it: not a token of one's own
+        _refuse(_("The comment was not posted."),
+                {"token": [_("Get a token of your own from form-token.")]})
     new = NewComment(
         author=form.name.data, email=form.email.data or None, website=form.website.data or None,
         text=form.text.data, parent_id=form.parent_id, ip_hash=hash_ip(request.remote_addr),

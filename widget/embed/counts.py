@@ -11,6 +11,7 @@ from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
 from ..errors import TITLES
+from ..sharedcache import mark_shared, site_tag, thread_tag
 from ..threads import count_comments, find_site
 from ..urls import InvalidURL, normalize_url
 
@@ -44,6 +45,9 @@ def counts_api():
     response = jsonify(counts={given: counts[url] for given, url in normalized.items()})
     response.cache_control.public = True
     response.cache_control.max_age = COUNTS_CACHE_SECONDS
+    if request.method == "GET":  # a shared cache keeps it until a purge of one of its threads
+        mark_shared(response, [site_tag(site.key), *sorted(
+            {thread_tag(site.key, url) for url in normalized.values()})], COUNTS_CACHE_SECONDS)
     return _allow_site_origins(response, site)
 
 

@@ -103,9 +103,14 @@ def _serializer():
     return URLSafeTimedSerializer(current_app.secret_key, salt=FORM_TOKEN_SALT)
 
 
-def fresh_form_token(thread_binding):
-    """A signed token for one form of one thread, with a nonce of its own."""
-    return _serializer().dumps({"t": thread_binding, "n": secrets.token_urlsafe(12)})
+def fresh_form_token(thread_binding, shared=False):
+    """A signed token for one form of one thread, with a nonce of its own. A shared one
+    (in a page a shared cache may give every reader) is marked: a comment is never posted
+    with it (see posting.py), so two readers' posts never share a nonce."""
+    payload = {"t": thread_binding, "n": secrets.token_urlsafe(12)}
+    if shared:
+        payload["s"] = 1
+    return _serializer().dumps(payload)
 
 
 class ThreadFormToken(CSRF):
@@ -124,10 +129,15 @@ class ThreadFormToken(CSRF):
                 field.data or "", max_age=current_app.config["COMMENT_FORM_MAX_AGE"],
                 return_timestamp=True,
             )
-        except SignatureExpired:
-            raise ValidationError(
-                _("This form has expired. Copy your comment, reload the page and post again.")
-            ) from None
+        except SignatureExpired as expired:
+            # A shared page's token may be as old as the cached copy: a comment sent with
+            # it only leads to a fresh one (posting.py), a like counts per visitor.
+            payload = _serializer().load_payload(expired.payload)
+            if not (isinstance(payload, dict) and payload.get("s")):
+                raise ValidationError(_(
+                    "This form has expired. Copy your comment, reload the page and post again."
+                )) from None
+            issued_at = expired.date_signed
         except BadSignature:
             raise ValidationError(
                 _("This form could not be verified. Reload the page and post again.")
@@ -137,6 +147,7 @@ class ThreadFormToken(CSRF):
         # For the guard (minimum time to submit) and for one-submit-one-comment.
         form.token_nonce = payload.get("n")
         form.token_issued_at = issued_at
+        form.token_shared = bool(payload.get("s"))
 
 
 class CommentForm(FlaskForm):
@@ -169,6 +180,7 @@ class CommentForm(FlaskForm):
 
     token_nonce = None
     token_issued_at = None
+    token_shared = False
 
     def __init__(self, *args, thread_binding, max_length, signed_in=False, **kwargs):
         super().__init__(*args, meta={"csrf_context": thread_binding}, **kwargs)

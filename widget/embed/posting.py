@@ -37,6 +37,7 @@ from ..accounts.commenting import check_commenter
 from ..accounts.sessions import current_viewer
 from .forms import CommentForm, clean_title
 from .own import own_token
+from .preview_views import confirm_page
 from .views import (
     ThreadRequest,
     _refused,
@@ -65,6 +66,8 @@ def post(site_key):
     reply_to = form.parent_id
     if not form.validate():
         return _refused(target, form, reply_to, form.errors)
+    if form.token_shared:  # a shared cache's page: confirm with a token of one's own
+        return confirm_page(target, form, reply_to)
     new = NewComment(
         author=form.name.data,
         email=form.email.data or None,

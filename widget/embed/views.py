@@ -17,22 +17,31 @@ from .. import editing
 from ..accounts.sessions import current_viewer
 from ..i18n import supported_language, use_site_language
 from ..mail.notifications import mail_enabled
-from ..ratelimit import counts_limit
+from ..ratelimit import actions_limit, counts_limit
 from ..sites import comment_max_length
 from ..theme import THEMES
 from ..threads import Sort, closed_reason, find_site_and_thread
 from ..urls import InvalidURL, normalize_url, origin_of
 from .counts import counts_api
-from .forms import CommentForm, EditForm, LikeForm, ThreadActionForm, clean_title
+from .forms import (
+    CommentForm,
+    EditForm,
+    LikeForm,
+    ThreadActionForm,
+    clean_title,
+    fresh_form_token,
+)
 from .listing import thread_listing
 from .loader import script_response
 from .own import OWN_COMMENTS_KEPT, own_comment_ids
 from .thread_cache import (
     cached_page,
+    is_public,
     not_modified,
     page_key,
     store_page,
     viewer_has_own,
+    with_tokens,
     with_validators,
 )
 from .refusals import frame_refusals
@@ -144,24 +153,41 @@ class ThreadRequest:
 @bp.get("/t/<site_key>")
 def thread_page(site_key):
     key = page_key(site_key)
+    shared = key is not None and not viewer_has_own()  # the same page for every reader
+    # ... and a shared cache in front may keep it, under these tags (sharedcache/).
+    tags = key.cache_tags if shared and is_public() else None
     if key is not None and request.if_none_match.contains_weak(key.etag):
         # With the page's own policy: a browser merges a 304's headers into the copy it
         # keeps, and the default (frame-ancestors 'none', DENY) would refuse the frame.
-        response = not_modified(key.etag)
+        response = not_modified(key.etag, tags)
         response.headers["Content-Security-Policy"] = thread_page_policy(key.state)
         return response
-    shared = key is not None and not viewer_has_own()  # the same page for every reader
-    body = cached_page(key) if shared else None
+    body = cached_page(key, shared_tokens=bool(tags)) if shared else None
     if body is not None:
         response = current_app.response_class(body, mimetype="text/html")
         response.headers["Content-Security-Policy"] = thread_page_policy(key.state)
-        return with_validators(response, key.etag)
+        return with_validators(response, key.etag, tags)
     target = ThreadRequest(site_key)
     reply_to = request.args.get("reply", type=int)
-    response = _render_thread(target, target.form(), reply_to)
+    response = _render_thread(target, target.form(), reply_to, shared_tokens=bool(tags))
     if shared:
-        store_page(key, response.get_data())
-    return with_validators(response, key.etag) if key else response
+        parts = store_page(key, response.get_data())
+        if tags:  # every reader gets this token: marked shared (see form_token)
+            response.set_data(with_tokens(parts, key.binding, shared=True))
+    return with_validators(response, key.etag, tags) if key else response
+
+
+@bp.post("/t/<site_key>/token")
+@actions_limit
+def form_token(site_key):
+    """A form token of the reader's own, for thread.js to put in a page that came from a
+    shared cache (whose token every reader got) before it posts a comment."""
+    target = ThreadRequest(site_key)
+    check_origin(target.site)
+    response = jsonify(token=fresh_form_token(target.binding))
+    response.cache_control.no_store = True
+    response.cache_control.private = True
+    return response
 
 
 def check_origin(site):
@@ -192,7 +218,10 @@ def _refused(target, form, reply_to, errors, status=422):
     return _render_thread(target, form, reply_to, form_errors), status
 
 
-def _render_thread(target, form, reply_to, form_errors=(), previewed=False, preview_html=""):
+def _render_thread(target, form, reply_to, form_errors=(), previewed=False, preview_html="",
+                   shared_tokens=False):
+    """shared_tokens: the page goes to a shared cache; thread.js swaps its form token for
+    one from token_url before posting."""
     closed_notice = closed_reason(target.site, target.thread)
     listing = thread_listing(target, target.thread, closed_notice, form, reply_to, form_errors)
     response = current_app.make_response(render_template(
@@ -202,6 +231,8 @@ def _render_thread(target, form, reply_to, form_errors=(), previewed=False, prev
         own_editable=listing.editable, own_until=editing.editable_until,
         mail_enabled=mail_enabled(), previewed=previewed, preview_html=preview_html,
         closed=closed_notice is not None, viewer=current_viewer(target.site),
+        token_url=url_for("embed.form_token", site_key=target.site.key, url=target.article_url)
+        if shared_tokens else None,
     ))
     response.headers["Content-Security-Policy"] = thread_page_policy(target.site)
     return response
