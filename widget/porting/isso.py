@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from ..models import CommentStatus
-from .stream import ImportedComment, ImportedThread, ImportRefused, Note
+from .stream import ImportedComment, ImportedThread, ImportRefused, Note, english_plural
 
 STATUSES = {1: CommentStatus.APPROVED, 2: CommentStatus.PENDING, 4: CommentStatus.DELETED}
 COMMENT_COLUMNS = ("tid, id, parent, created, modified, mode, remote_addr, text, author, email, "
@@ -46,8 +46,10 @@ def read_isso(fileobj, *, site, base_url=None, on_progress=None, **_options):
             if on_progress:
                 on_progress(done, total)
         if liked:
-            yield Note(f"likes of {liked} comment(s)", "carried over as like counts; who "
-                       "liked them is not recoverable (Isso keeps no list of voters)")
+            yield Note(english_plural("likes of %(num)s comment", "likes of %(num)s comments",
+                                      liked),
+                       "carried over as like counts; who liked them is not recoverable (Isso "
+                       "keeps no list of voters)")
 
 
 def _has_likes(database):

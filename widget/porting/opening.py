@@ -4,7 +4,7 @@ or with stray characters before the XML declaration (hand-edited files, remark42
 import gzip
 import zlib
 
-from .stream import ImportRefused
+from .stream import ImportRefused, english_plural
 
 GZIP_MAGIC = b"\x1f\x8b"
 XML_DECLARATION = b"<?xml"
@@ -83,5 +83,7 @@ def without_stray_prefix(fileobj):
 
 def stray_prefix_note(prefix):
     """The report's words for what without_stray_prefix dropped."""
-    return (f"{len(prefix)} character(s) before the XML declaration or root element",
+    return (english_plural("%(num)s character before the XML declaration or root element",
+                           "%(num)s characters before the XML declaration or root element",
+                           len(prefix)),
             f"skipped ({prefix[:40]!r}); the rest of the file was read")

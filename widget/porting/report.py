@@ -3,7 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .stream import Note, Skipped
+from .stream import Note, Skipped, english_plural
 
 
 @dataclass
@@ -46,5 +46,9 @@ class ImportReport:
         if self.comments_added or not self.comments_in_file:
             return []
         skipped = self.comments_in_file - self.already_present
-        return [f"No comment was added: the file's {self.comments_in_file} comment(s) were "
-                f"here already ({self.already_present}) or skipped ({skipped}; see below)."]
+        return [english_plural(
+            "No comment was added: the file's %(num)s comment was here already "
+            f"({self.already_present}) or skipped ({skipped}; see below).",
+            "No comment was added: the file's %(num)s comments were here already "
+            f"({self.already_present}) or skipped ({skipped}; see below).",
+            self.comments_in_file)]

@@ -35,6 +35,7 @@ from .stream import (
     ImportRefused,
     Note,
     Skipped,
+    english_plural,
 )
 
 BATCH_SIZE = 1000
@@ -52,6 +53,7 @@ class _SourceThread:
     deleted: bool = False  # deleted in the source: its comments are counted, not stored
     thread_id: int | None = None  # ours, once found or made
     comment_count: int = 0
+    outside_origin: str | None = None  # its origin, when the site does not allow it
 
 
 class ImportWriter:
@@ -88,7 +90,6 @@ class ImportWriter:
         self._likes = {}  # dedupe key -> likes of a comment not inserted yet (our JSON)
         # dedupe key -> source ref of the comment answered, where it is not the parent
         self._answers = {}
-        self._outside_origins = Counter()
         self._accounts = {}  # source account id -> our account id (our JSON)
 
     def write(self, items):
@@ -177,12 +178,11 @@ class ImportWriter:
         except InvalidURL as error:
             url = None
             self.report.skipped.append(Skipped(_thread_label(imported.source_id, imported.url), str(error)))
-        else:
-            if origin_of(url) not in self._site.allowed_origins:
-                self._outside_origins[origin_of(url)] += 1
         title = (imported.title or "").strip()[:300]
         source = _SourceThread(imported.source_id, self._site.id, url, title, imported.created,
                                imported.deleted)
+        if url is not None and origin_of(url) not in self._site.allowed_origins:
+            source.outside_origin = origin_of(url)
         self._threads[imported.source_id] = source
         if self._restore and url is not None:
             self._thread_id(source)
@@ -409,18 +409,25 @@ class ImportWriter:
                 self.report.skipped.append(Skipped(
                     f"comment {comment.source_id} (thread {thread_source_id})",
                     f"orphan: its thread {thread_source_id} is not in the file"))
+        outside_origins = Counter()  # threads kept on an origin the site does not allow
         for source in self._threads.values():
             label = _thread_label(source.source_id, source.url)
             if source.deleted:
-                self.report.skipped.append(Skipped(label, (
-                    f"the thread was deleted in the export's system: its "
-                    f"{source.comment_count} comment(s) were not imported")))
+                self.report.skipped.append(Skipped(label, english_plural(
+                    "the thread was deleted in the export's system: its %(num)s comment was "
+                    "not imported",
+                    "the thread was deleted in the export's system: its %(num)s comments were "
+                    "not imported", source.comment_count)))
             elif not self._restore and source.url is not None and source.comment_count == 0:
                 self.report.skipped.append(Skipped(label, "it has no comments"))
-        for origin, count in self._outside_origins.items():
-            self.report.notes.append(Skipped(
-                origin, f"{count} thread(s) on this origin, which the site does not allow yet: "
-                        "add it to the site's origins to show them"))
+            elif source.outside_origin is not None:
+                outside_origins[source.outside_origin] += 1
+        for origin, count in outside_origins.items():
+            self.report.notes.append(Skipped(origin, english_plural(
+                "%(num)s thread on this origin, which the site does not allow yet: add the "
+                "origin to the site's origins to show it",
+                "%(num)s threads on this origin, which the site does not allow yet: add the "
+                "origin to the site's origins to show them", count)))
         self.report.threads_created = len(self._new_threads)
         self.report.threads_extended = len(self._touched - self._new_threads)
         bump_versions(self._touched)  # new versions (cached pages are stale) and counts
