@@ -13,6 +13,7 @@ from flask import current_app, g, has_request_context, request
 from flask_babel import (
     format_date,
     format_datetime,
+    format_number,
     format_time,
     format_timedelta,
     get_locale,
@@ -111,6 +112,13 @@ def text_direction():
     """"rtl" for Arabic and Hebrew (RIGHT_TO_LEFT; Babel knows it too): the page's <html dir>."""
     locale = get_locale()
     return locale.text_direction if locale else "ltr"
+
+
+def count_text(singular, plural, number, **variables):
+    """ngettext with %(num)s written as the language writes numbers ("10.000" in German):
+    flask_babel's ngettext puts in the bare int. `number` also picks the plural form."""
+    return get_translations().ngettext(singular, plural, number) % {
+        **variables, "num": format_number(number)}
 
 
 def long_time(moment):

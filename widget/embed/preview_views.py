@@ -2,11 +2,11 @@
 again with the form filled in and the preview shown. Nothing is stored."""
 
 from flask import current_app, jsonify
-from flask_babel import format_number
 from flask_babel import gettext as _
 
 from ..markup import render_comment
 from ..ratelimit import actions_limit
+from .forms import comment_too_long
 from .views import ThreadRequest, _render_thread, _wants_json, bp, check_origin
 
 
@@ -23,8 +23,7 @@ def preview(site_key):
     text = form.text.data or ""
     limit = current_app.config["COMMENT_MAX_LENGTH"]
     if len(text) > limit:
-        errors["text"] = [_("Your comment is %(length)s characters long; the limit is %(limit)s.",
-                            length=format_number(len(text)), limit=format_number(limit))]
+        errors["text"] = [comment_too_long(len(text), limit)]
     html = render_comment(text) if text.strip() and not errors else ""
     reply_to = int(form.parent.data) if (form.parent.data or "").isdigit() else None
     if _wants_json():

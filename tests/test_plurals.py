@@ -1,0 +1,54 @@
+"""Numbers before nouns go through Babel's plural forms: Arabic's six, Russian's three…
+(issue 20: the lockout said "بعد ثانيتان", Babel's nominative dual after a preposition)."""
+
+import re
+
+import pytest
+from babel.messages.extract import extract_from_dir
+
+from tests.test_i18n_catalogs import KEYWORDS, PROJECT
+from widget.admin.views_auth import _lockout_message
+
+AR_IN = "محاولات دخول فاشلة كثيرة جدًا. حاول مرة أخرى بعد "
+
+
+@pytest.mark.parametrize("seconds, words", [
+    (1, "ثانية واحدة"), (2, "ثانيتين"), (3, "3 ثوانٍ"), (11, "11 ثانية"), (60, "60 ثانية"),
+])
+def test_the_arabic_lockout_in_seconds_is_grammatical(app, seconds, words):
+    with app.test_request_context("/admin/login?lang=ar"):
+        assert _lockout_message(seconds) == f"{AR_IN}{words}."
+
+
+@pytest.mark.parametrize("minutes, words", [
+    (1, "دقيقة واحدة"), (2, "دقيقتين"), (3, "3 دقائق"), (11, "11 دقيقة"), (100, "100 دقيقة"),
+])
+def test_the_arabic_lockout_in_minutes_is_grammatical(app, minutes, words):
+    with app.test_request_context("/admin/login?lang=ar"):
+        assert _lockout_message(minutes * 60) == f"{AR_IN}{words}."
+
+
+@pytest.mark.parametrize("language, minutes, words", [
+    ("ru", 1, "1 минуту"), ("ru", 2, "2 минуты"), ("ru", 5, "5 минут"), ("ru", 21, "21 минуту"),
+    ("pl", 2, "2 minuty"), ("pl", 5, "5 minut"), ("uk", 3, "3 хвилини"), ("uk", 11, "11 хвилин"),
+    ("de", 1, "1 Minute"), ("de", 15, "15 Minuten"), ("en", 1, "1 minute."),
+])
+def test_the_lockout_uses_each_languages_plural_forms(app, language, minutes, words):
+    with app.test_request_context(f"/admin/login?lang={language}"):
+        assert words in _lockout_message(minutes * 60)
+
+
+METHODS = [("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2"),
+           ("**.py", "python")]
+# A number followed by a word it counts: "%(num)s seconds", "%(limit)s characters"
+# (units such as "%(size)s MB" or "%(ms)s ms" do not agree with the number).
+COUNTED = re.compile(r"%\((num|count|limit|length|max|minutes|hours|seconds|days|total|given)\)s "
+                     r"(?!(MB|KiB|ms)\b)[^\W\d]")
+
+
+def test_every_counted_noun_is_a_plural_message():
+    """A message that puts a number before a noun must be an ngettext/count_text one."""
+    singular_only = [message for _file, _line, message, _comments, _context
+                     in extract_from_dir(str(PROJECT / "widget"), METHODS, keywords=KEYWORDS)
+                     if isinstance(message, str) and COUNTED.search(message)]
+    assert singular_only == []
