@@ -155,13 +155,16 @@ def test_uploading_the_disqus_fixture_imports_it_reports_it_and_logs_it(
                                                             example_site.id)
     assert entry.details.splitlines() == [
         "disqus: disqus-isso.xml",
-        "Threads: 1 created, 0 existing ones extended.",
-        "Comments: 2 added (2 approved), 0 already here from an earlier import.",
-        "Skipped: 2. Notes: 0.",
+        "Threads created: 1",
+        "Existing threads with new comments: 0",
+        "Comments imported: 2 (approved: 2)",
+        "Already here from an earlier import: 0",
+        "Skipped: 2",
+        "Imported with a note: 0",
     ]
     log = text_of(dashboard.get("/admin/audit").text)
     assert "boss@example.org imported comments — Example" in log
-    assert "Comments: 2 added (2 approved)" in log
+    assert "Comments imported: 2 (approved: 2)" in log
 
 
 def test_uploading_again_adds_nothing_twice(dashboard, example_site):

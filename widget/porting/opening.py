@@ -4,6 +4,8 @@ or with stray characters before the XML declaration (hand-edited files, remark42
 import gzip
 import zlib
 
+from flask_babel import lazy_gettext as _l
+
 from .stream import ImportRefused, english_plural
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -23,8 +25,9 @@ class _Gunzipped:
         try:
             return self._gzip.read(size)
         except (OSError, EOFError, zlib.error) as error:
-            raise ImportRefused(f"The gzip-compressed file is damaged or cut short ({error}); "
-                                "nothing was imported.") from None
+            raise ImportRefused(_l("The gzip-compressed file is damaged or cut short "
+                                   "(%(error)s); nothing was imported.",
+                                   error=str(error))) from None
 
 
 def is_gzip(fileobj):

@@ -4,6 +4,8 @@ The command line calls run_import with an open binary file; an upload view can c
 the same way with the uploaded stream (it needs nothing from the request).
 """
 
+from flask_babel import lazy_gettext as _l
+
 from ..extensions import db
 from ..privacy import current_period, salt_for
 from .disqus import read_disqus
@@ -26,9 +28,12 @@ READERS = {
 MAY_BE_GZIP = {"disqus", "wordpress", "json"}
 # Why a file with no comments at all is refused rather than "imported" with nothing added.
 NO_COMMENTS = {
-    "disqus": "It is a Disqus export, but it holds no <post> element",
-    "wordpress": "It is a WordPress export, but none of its <item>s holds a <wp:comment>",
-    "isso": "It is an Isso database, but its comments table is empty",
+    "disqus": _l("It is a Disqus export, but it holds no <post> element: there is nothing "
+                 "to import."),
+    "wordpress": _l("It is a WordPress export, but none of its <item>s holds a "
+                    "<wp:comment>: there is nothing to import."),
+    "isso": _l("It is an Isso database, but its comments table is empty: there is nothing "
+               "to import."),
 }
 
 
@@ -57,7 +62,7 @@ def run_import(format_name, fileobj, site=None, *, on_progress=None, workers=1,
             writer = ImportWriter(site, restore=format_name == "json", workers=workers)
             report = writer.write(items)
             if not report.comments_in_file and format_name in NO_COMMENTS:
-                raise ImportRefused(f"{NO_COMMENTS[format_name]}: there is nothing to import.")
+                raise ImportRefused(NO_COMMENTS[format_name])
             if compressed:
                 report.notes.insert(0, Note("the file", "was gzip-compressed; it was read "
                                                         "uncompressed"))

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -128,7 +129,8 @@ class ImportWriter:
             try:
                 origins = parse_origins(imported.allowed_origins)
             except InvalidURL as error:
-                raise ImportRefused(f"Site {imported.key}: {error}") from None
+                raise ImportRefused(_l("Site %(key)s: %(error)s", key=imported.key,
+                                       error=str(error))) from None
             site = Site(key=imported.key, name=imported.name[:200], allowed_origins=origins,
                         moderation=imported.moderation, likes_enabled=imported.likes_enabled,
                         blocked_words=imported.blocked_words, max_links=imported.max_links,
@@ -147,7 +149,7 @@ class ImportWriter:
 
     def _add_account(self, imported):
         if self._site is None:
-            raise ImportRefused("The file lists accounts before naming their site.")
+            raise ImportRefused(_l("The file lists accounts before naming their site."))
         if imported.source_id in self._accounts:
             return  # listed twice: the first one stands
         account_id, created = restore_account(self._site, imported)
@@ -172,7 +174,7 @@ class ImportWriter:
         if imported.source_id in self._threads:
             return  # listed twice: the first one stands
         if self._site is None:
-            raise ImportRefused("The file lists threads before naming their site.")
+            raise ImportRefused(_l("The file lists threads before naming their site."))
         try:
             url = normalize_url(imported.url)
         except InvalidURL as error:
@@ -218,9 +220,9 @@ class ImportWriter:
                 site_id=source.site_id, url=source.url, title=source.title, version=1,
                 created_at=source.created or utcnow()).returning(Thread.id))
         except IntegrityError:
-            raise ImportRefused(
-                f"A comment created the thread of {source.url} while the file was imported; "
-                "nothing was imported: run the import again.") from None
+            raise ImportRefused(_l(
+                "A comment created the thread of %(url)s while the file was imported; "
+                "nothing was imported: run the import again.", url=source.url)) from None
         self._new_threads.add(thread_id)
         return thread_id
 
