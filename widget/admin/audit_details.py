@@ -33,7 +33,8 @@ def _account(params, catalog):
 
 
 def _previous_text(params, catalog):
-    return f"{catalog.gettext('Previous text:')}\n{params['text']}"
+    label = catalog.gettext("Previous text:")
+    return f"{label}\n{params['text']}"
 
 
 def _moderation_link(params, catalog):
@@ -52,22 +53,19 @@ def _import(params, catalog):
     """The import report's counts, each under the report's own label."""
     added = ", ".join(f"{status_name(status) if catalog is not ENGLISH else status}: {count}"
                       for status, count in sorted(params["added"].items()))
-    lines = [f"{params['format']}: {params['file']}",
-             f"{catalog.gettext('Threads created')}: {params['threads_created']}",
-             f"{catalog.gettext('Existing threads with new comments')}: "
-             f"{params['threads_extended']}",
-             f"{catalog.gettext('Comments imported')}: {params['comments_added']}"
-             + (f" ({added})" if added else ""),
-             f"{catalog.gettext('Already here from an earlier import')}: "
-             f"{params['already_present']}"]
+    counts = [(catalog.gettext("Threads created"), params["threads_created"]),
+              (catalog.gettext("Existing threads with new comments"), params["threads_extended"]),
+              (catalog.gettext("Comments imported"),
+               f"{params['comments_added']} ({added})" if added else params["comments_added"]),
+              (catalog.gettext("Already here from an earlier import"), params["already_present"])]
     if params.get("accounts_created") or params.get("accounts_present"):
-        lines.append(f"{catalog.gettext('Commenter accounts added')}: "
-                     f"{params['accounts_created']}")
-        lines.append(f"{catalog.gettext('Commenter accounts already here')}: "
-                     f"{params['accounts_present']}")
-    lines.append(f"{catalog.gettext('Skipped')}: {params['skipped']}")
-    lines.append(f"{catalog.gettext('Imported with a note')}: {params['notes']}")
-    return "\n".join(lines)
+        counts += [(catalog.gettext("Commenter accounts added"), params["accounts_created"]),
+                   (catalog.gettext("Commenter accounts already here"),
+                    params["accounts_present"])]
+    counts += [(catalog.gettext("Skipped"), params["skipped"]),
+               (catalog.gettext("Imported with a note"), params["notes"])]
+    return "\n".join([f"{params['format']}: {params['file']}",
+                      *(f"{label}: {value}" for label, value in counts)])
 
 
 RENDERERS = {
