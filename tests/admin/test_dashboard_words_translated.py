@@ -13,7 +13,7 @@ from widget.extensions import db
 from widget.models import AuditEntry
 
 from .conftest import make_site
-from .test_import_upload import DISQUS_FIXTURE, field_error, upload, upload_file
+from .test_import_upload import DISQUS_FIXTURE, FIXTURES, field_error, upload, upload_file
 
 GERMAN = {"Accept-Language": "de"}
 ARABIC = {"Accept-Language": "ar"}
@@ -73,3 +73,16 @@ def test_statuses_in_the_log_are_named_in_the_readers_language(dashboard, supera
     db.session.commit()
     html = dashboard.get("/admin/audit", headers=GERMAN).text
     assert "pending →" not in html and "→ approved" not in html
+
+
+def test_the_reports_reasons_stay_english_as_marked_on_a_german_page(dashboard):
+    """A reason quoting a translated message (an unusable URL) is English too: the list is
+    marked lang="en", and the command line prints the same words."""
+    site = make_site("Example", origins=["http://example.tld"])
+    wxr = (FIXTURES / "wordpress-isso.xml").read_text().replace(
+        "<link>http://example.tld/?p=4</link>", "<link>ftp://example.tld/?p=4</link>")
+    page = upload(dashboard, site, "wordpress", wxr.encode(), headers=GERMAN).text
+    assert "Übersprungen, und warum" in page
+    reason = re.search(r'<li><span lang="en" dir="ltr"><span class="report-what">thread '
+                       r'[^<]*ftp://example.tld/\?p=4\)</span>: ([^<]*)</span></li>', page)
+    assert reason and reason.group(1).startswith("The article URL"), page

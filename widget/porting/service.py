@@ -4,6 +4,7 @@ The command line calls run_import with an open binary file; an upload view can c
 the same way with the uploaded stream (it needs nothing from the request).
 """
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
@@ -37,8 +38,16 @@ NO_COMMENTS = {
 }
 
 
-def run_import(format_name, fileobj, site=None, *, on_progress=None, workers=1,
-               before_commit=None, **options):
+def run_import(format_name, fileobj, site=None, **arguments):
+    """Import `fileobj` in English (see _run_import), whatever the request's language: the
+    report's reasons are English, and are marked so on the dashboard. Refusals are lazy
+    messages, so they still speak the reader's language where they are shown."""
+    with force_locale("en"):
+        return _run_import(format_name, fileobj, site, **arguments)
+
+
+def _run_import(format_name, fileobj, site=None, *, on_progress=None, workers=1,
+                before_commit=None, **options):
     """Import `fileobj` (binary) of a format in READERS into `site` → ImportReport.
 
     `site` is required except for "json", whose file names its own sites (restored by
