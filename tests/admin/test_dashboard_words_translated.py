@@ -86,3 +86,15 @@ def test_the_reports_reasons_stay_english_as_marked_on_a_german_page(dashboard):
     reason = re.search(r'<li><span lang="en" dir="ltr"><span class="report-what">thread '
                        r'[^<]*ftp://example.tld/\?p=4\)</span>: ([^<]*)</span></li>', page)
     assert reason and reason.group(1).startswith("The article URL"), page
+
+
+def test_a_custom_css_change_counts_its_characters_in_the_readers_grammar(dashboard,
+                                                                          superadmin):
+    site = make_site("Example", origins=["http://example.org"])
+    audit.record(superadmin, "edit_site", site.id, message="site_changes",
+                 params={"changes": [["custom_css", 0, 12], ["comments_open", "True", "False"]]})
+    db.session.commit()
+    assert details_cells(dashboard.get("/admin/audit", headers=ARABIC).text) == [
+        "custom_css: 0 → 12 حرفًا\ncomments_open: True → False"]
+    assert details_cells(dashboard.get("/admin/audit").text) == [
+        "custom_css: 0 → 12 characters\ncomments_open: True → False"]

@@ -49,6 +49,20 @@ def _sso_rotated(params, catalog):
                             params["num"]) % params
 
 
+def _site_changes(params, catalog):
+    """One line per changed setting, by its name in the code; the custom CSS by its size."""
+    lines = []
+    for name, before, after in params["changes"]:
+        if name == "custom_css":
+            lines.append(catalog.ngettext(
+                "custom_css: %(before)s → %(num)s character",
+                "custom_css: %(before)s → %(num)s characters", after)
+                % {"before": f"{before:,}", "num": f"{after:,}"})
+        else:
+            lines.append(f"{name}: {before} → {after}")
+    return "\n".join(lines)
+
+
 def _import(params, catalog):
     """The import report's counts, each under the report's own label."""
     added = ", ".join(f"{status_name(status) if catalog is not ENGLISH else status}: {count}"
@@ -75,6 +89,7 @@ RENDERERS = {
     "moderation_link": _moderation_link,
     "sso_rotated": _sso_rotated,
     "import": _import,
+    "site_changes": _site_changes,
 }
 
 
