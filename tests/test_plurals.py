@@ -8,6 +8,7 @@ from babel.messages.extract import extract_from_dir
 
 from tests.test_i18n_catalogs import KEYWORDS, PROJECT
 from widget.admin.views_auth import _lockout_message
+from widget.i18n import count_text
 
 AR_IN = "محاولات دخول فاشلة كثيرة جدًا. حاول مرة أخرى بعد "
 
@@ -62,3 +63,15 @@ def test_every_counted_noun_is_a_plural_message():
                      in extract_from_dir(str(PROJECT / "widget"), METHODS, keywords=KEYWORDS)
                      if isinstance(message, str) and COUNTED.search(message)]
     assert singular_only == []
+
+
+@pytest.mark.parametrize("number, words", [
+    (3, "3 أحرف"), (11, "11 حرفًا"), (99, "99 حرفًا"), (100, "100 حرف"), (102, "102 حرف"),
+])
+def test_arabic_counts_11_to_99_take_the_accusative_and_100_the_genitive(app, number, words):
+    """The catalog's form 4 is 100-102 and form 5 is 11-99 (Babel's order, not CLDR's
+    'many' before 'other'): a swap shows here, where the two forms differ."""
+    with app.test_request_context("/?lang=ar"):
+        message = count_text("Please use a name of at most %(num)s character.",
+                             "Please use a name of at most %(num)s characters.", number)
+    assert message == f"يُرجى استخدام اسم لا يتجاوز {words}."
