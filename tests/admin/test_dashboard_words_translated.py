@@ -13,7 +13,13 @@ from widget.extensions import db
 from widget.models import AuditEntry
 
 from .conftest import make_site
-from .test_import_upload import DISQUS_FIXTURE, FIXTURES, field_error, upload, upload_file
+from .test_import_upload import (
+    DISQUS_FIXTURE,
+    FIXTURES,
+    field_error,
+    upload,
+    upload_file,
+)
 
 GERMAN = {"Accept-Language": "de"}
 ARABIC = {"Accept-Language": "ar"}
