@@ -35,7 +35,8 @@ def test_import_refusals_speak_the_admins_language(dashboard):
     broken = upload(dashboard, site, "disqus", b"<disqus><thread>", headers=GERMAN)
     assert field_error(broken.text).startswith("Die Datei ist kein wohlgeformtes XML (")
     assert field_error(broken.text).endswith("); nichts wurde importiert.")
-    entities = upload(dashboard, site, "wordpress", BILLION_LAUGHS.format(root="rss", body="<rss>&lol9;</rss>").encode(),
+    laughs = BILLION_LAUGHS.format(root="rss", body="<rss>&lol9;</rss>").encode()
+    entities = upload(dashboard, site, "wordpress", laughs,
                       headers=ARABIC)
     assert field_error(entities.text).startswith("يُعلن الملف عن كيانات XML")
     assert "صادرات Disqus وWordPress لا تفعل ذلك أبدًا" in field_error(entities.text)
