@@ -20,8 +20,9 @@ from urllib.parse import urljoin
 
 from flask_babel import lazy_gettext as _l
 
+from ..i18n import english_plural
 from ..models import CommentStatus
-from .stream import ImportedComment, ImportedThread, ImportRefused, Note, english_plural
+from .stream import ImportedComment, ImportedThread, ImportRefused, Note
 
 STATUSES = {1: CommentStatus.APPROVED, 2: CommentStatus.PENDING, 4: CommentStatus.DELETED}
 COMMENT_COLUMNS = ("tid, id, parent, created, modified, mode, remote_addr, text, author, email, "

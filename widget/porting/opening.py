@@ -6,7 +6,8 @@ import zlib
 
 from flask_babel import lazy_gettext as _l
 
-from .stream import ImportRefused, english_plural
+from ..i18n import english_plural
+from .stream import ImportRefused
 
 GZIP_MAGIC = b"\x1f\x8b"
 XML_DECLARATION = b"<?xml"

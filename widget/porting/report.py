@@ -3,7 +3,8 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .stream import Note, Skipped, english_plural
+from ..i18n import english_plural
+from .stream import Note, Skipped
 
 
 @dataclass

@@ -7,18 +7,8 @@ the comment it answers, and a comment before its thread.
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from gettext import NullTranslations
 
 from ..models import Commenters, CommentStatus, ModerationMode
-
-
-_ENGLISH = NullTranslations()
-
-
-def english_plural(singular, plural, num):
-    """A reason's words for `num` things: the reasons are English (the command line prints
-    them, the dashboard shows them marked lang="en"), so no catalog is asked."""
-    return _ENGLISH.ngettext(singular, plural, num) % {"num": num}
 
 
 class ImportRefused(Exception):

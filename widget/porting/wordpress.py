@@ -10,6 +10,7 @@ private editorial notes (comment_type "note") are skipped and reported. Comments
 password-protected post were never public: they come in pending, for the owner to judge.
 """
 
+from ..i18n import english_plural
 from ..models import CommentStatus
 from .opening import stray_prefix_note, without_stray_prefix
 from .progress import tracked
@@ -19,7 +20,6 @@ from .stream import (
     ImportedThread,
     Note,
     Skipped,
-    english_plural,
     parse_iso_datetime,
 )
 

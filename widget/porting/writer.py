@@ -19,6 +19,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..i18n import english_plural
 from ..models import Comment, CommentLike, Site, Thread, utcnow
 from ..privacy import hash_ip
 from ..sites import parse_origins
@@ -36,7 +37,6 @@ from .stream import (
     ImportRefused,
     Note,
     Skipped,
-    english_plural,
 )
 
 BATCH_SIZE = 1000
