@@ -6,9 +6,20 @@ import re
 import pytest
 from babel.messages.extract import extract_from_dir
 
+from tests.conftest import BASE_CONFIG
 from tests.test_i18n_catalogs import KEYWORDS, PROJECT
+from widget import create_app
 from widget.admin.views_auth import _lockout_message
 from widget.i18n import count_text
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """One app for the module: rendering messages needs a request, not a database."""
+    folder = tmp_path_factory.mktemp("plurals")
+    return create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/unused.db"},
+                      instance_path=str(folder))
+
 
 AR_IN = "محاولات دخول فاشلة كثيرة جدًا. حاول مرة أخرى بعد "
 
