@@ -200,6 +200,25 @@ def test_threads_outside_the_sites_origins_are_imported_with_a_note(app, tmp_pat
     assert "does not allow yet" in report.notes[0].reason
 
 
+@pytest.mark.parametrize("threads_with_comments, note", [
+    (1, "1 thread on this origin, which the site does not allow yet: add the origin to the "
+        "site's origins to show it"),
+    (2, "2 threads on this origin, which the site does not allow yet: add the origin to the "
+        "site's origins to show them"),
+])
+def test_the_origin_note_counts_only_the_threads_kept(app, tmp_path, threads_with_comments,
+                                                      note):
+    """A thread skipped for having no comments is not one the site should show."""
+    site = make_site(origins=["https://blog.example.com"])
+    body = "".join(thread_xml(number, f"http://old.example.com/{number}")
+                   + (post_xml(number, number) if number <= threads_with_comments else "")
+                   for number in (1, 2, 3))
+    report = import_text(tmp_path, HEAD + body + "</disqus>", site)
+    assert [(entry.what, entry.reason) for entry in report.notes] == [
+        ("http://old.example.com", note)]
+    assert len(report.skipped) == 3 - threads_with_comments
+
+
 def test_imported_thread_shows_on_the_thread_page(app, client):
     site = make_site(origins=["http://example.org"])
     import_file(FIXTURES / "disqus-isso.xml", site)

@@ -43,7 +43,7 @@ def test_likes_come_over_as_counts_and_the_report_says_voters_do_not(app, runner
     result = runner.invoke(args=["import", "isso", str(isso_db_with_html(tmp_path)),
                                  "--site", site.key, "--jobs", "1"])
     assert (by_author("Mei").like_count, by_author("Li").like_count) == (3, 0)
-    assert "likes of 1 comment(s): carried over as like counts; who liked them is not " \
+    assert "likes of 1 comment: carried over as like counts; who liked them is not " \
            "recoverable" in result.output
 
 

@@ -33,7 +33,7 @@ def test_a_deleted_threads_posts_are_skipped_and_reported(app, runner, tmp_path)
     result = run(runner, site, with_quoted_attribute("remark42-disqus-deleted-thread.xml", tmp_path))
     assert result.exit_code == 0, result.output
     assert ("thread 247937687 (https://radio-t.com/p/2011/03/05/podcast-229): the thread was "
-            "deleted in the export's system: its 4 comment(s) were not imported") in result.output
+            "deleted in the export's system: its 4 comments were not imported") in result.output
     threads = db.session.scalars(select(Thread.url)).all()
     assert threads == ["http://radio-t.umputun.com/2011/03/229_8880.html"]
     assert len(comments()) == 2  # the other thread's, one of them without a dsq:id
@@ -54,7 +54,7 @@ def test_a_stray_backtick_before_the_declaration_is_skipped_and_said(app, runner
     site = make_site(origins=["https://radio-t.com", "http://radio-t.umputun.com"])
     result = run(runner, site, with_quoted_attribute("remark42-disqus.xml", tmp_path))
     assert result.exit_code == 0, result.output
-    assert "1 character(s) before the XML declaration or root element: skipped ('`')" in result.output
+    assert "1 character before the XML declaration or root element: skipped ('`')" in result.output
     assert "Comments: 5 added (4 approved, 1 spam)" in result.output, result.output
 
 
@@ -72,7 +72,7 @@ def test_posts_without_an_id_each_come_in_once(app, runner, tmp_path):
 
     again = run(runner, site, path)
     assert "Comments: 0 added, 5 already here from an earlier import." in again.output
-    assert "No comment was added: the file's 6 comment(s) were here already (5) or " \
+    assert "No comment was added: the file's 6 comments were here already (5) or " \
            "skipped (1; see below)." in again.output
     assert len(comments()) == 5
 

@@ -34,8 +34,8 @@ def test_pingbacks_and_trackbacks_are_skipped_and_protected_posts_wait(app, runn
     assert result.output.count("a pingback (another site's link to the post)") == 2
     assert result.output.count("a trackback (another site's link to the post)") == 2
     assert ("thread 1168 (https://wpthemetestdata.wordpress.com/2012/01/04/"
-            "template-password-protected/): the post is password-protected: its 1 comment(s) "
-            "were imported as pending") in result.output
+            "template-password-protected/): the post is password-protected: its 1 comment "
+            "was imported as pending") in result.output
     protected = db.session.scalars(select(Comment).where(
         Comment.import_key == "wordpress:926")).one()
     assert protected.status == CommentStatus.PENDING
@@ -47,7 +47,7 @@ def test_a_newline_before_the_declaration_is_skipped_and_said(app, runner):
     site = make_site(origins=["https://realmenweardress.es"])
     result = run(runner, site, peer("remark42-wordpress-asis.xml"), "wordpress")
     assert result.exit_code == 0, result.output
-    assert "1 character(s) before the XML declaration or root element: skipped ('\\n')" \
+    assert "1 character before the XML declaration or root element: skipped ('\\n')" \
         in result.output
     assert "Comments: 3 added" in result.output
     assert "a pingback (another site's link to the post), not a comment" in result.output

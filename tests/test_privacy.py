@@ -212,7 +212,7 @@ def test_erase_keeps_the_thread_shape(runner, client, conversation, site):
     versions = dict(db.session.execute(select(Thread.id, Thread.version)).all())
     result = runner.invoke(args=["commenter", "erase", "ann@example.org", "--yes"])
     assert result.exit_code == 0, result.output
-    assert "5 comment(s)" in result.output and "4 removed, 1 kept" in result.output
+    assert "5 comments made with" in result.output and "4 removed, 1 kept" in result.output
     db.session.expire_all()
     remaining = {c.id: c for c in db.session.scalars(select(Comment))}
     assert set(remaining) == {conversation["replied"], conversation["bob"]}

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from .commenters import erase_commenter, export_commenter
 from .extensions import db
+from .i18n import english_plural
 from .models import Site
 from .privacy import rotate_salts
 
@@ -43,11 +44,14 @@ def erase_command(email, yes):
         click.echo(f"Nothing is stored with {email}.")
         return
     if not yes:
-        click.confirm(f"Erase {count} comment(s) made with {email}?", abort=True)
+        click.confirm(english_plural("Erase %(num)s comment made with ",
+                                     "Erase %(num)s comments made with ", count) + f"{email}?",
+                      abort=True)
     erasure = erase_commenter(email)
-    click.echo(f"Erased {erasure.total} comment(s) made with {email}: {erasure.removed} "
-               f"removed, {erasure.kept_as_deleted} kept as “[deleted]” because others "
-               "replied to them.")
+    click.echo(english_plural("Erased %(num)s comment made with ",
+                              "Erased %(num)s comments made with ", erasure.total)
+               + f"{email}: {erasure.removed} removed, {erasure.kept_as_deleted} kept as "
+               "“[deleted]” because others replied to them.")
 
 
 @click.command("rules")

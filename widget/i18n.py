@@ -6,6 +6,7 @@ Accept-Language. Adding a language is adding a catalog under widget/translations
 """
 
 from datetime import timedelta
+from gettext import NullTranslations
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_datetime_format
@@ -13,6 +14,7 @@ from flask import current_app, g, has_request_context, request
 from flask_babel import (
     format_date,
     format_datetime,
+    format_number,
     format_time,
     format_timedelta,
     get_locale,
@@ -111,6 +113,22 @@ def text_direction():
     """"rtl" for Arabic and Hebrew (RIGHT_TO_LEFT; Babel knows it too): the page's <html dir>."""
     locale = get_locale()
     return locale.text_direction if locale else "ltr"
+
+
+_ENGLISH = NullTranslations()
+
+
+def english_plural(singular, plural, num):
+    """English words for `num` things, for text that is English by design (import reasons,
+    which the dashboard marks lang="en"; command-line output): no catalog is asked."""
+    return _ENGLISH.ngettext(singular, plural, num) % {"num": num}
+
+
+def count_text(singular, plural, number, **variables):
+    """ngettext with %(num)s written as the language writes numbers ("10.000" in German):
+    flask_babel's ngettext puts in the bare int. `number` also picks the plural form."""
+    return get_translations().ngettext(singular, plural, number) % {
+        **variables, "num": format_number(number)}
 
 
 def long_time(moment):

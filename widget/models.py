@@ -284,7 +284,10 @@ class AuditEntry(db.Model):
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"))
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str | None] = mapped_column(String(16))
-    details: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[str] = mapped_column(Text, default="")  # English (older rows: as written)
+    # A message of admin/audit_details.py and its parameters, shown in the reader's language
+    details_message: Mapped[str | None] = mapped_column(String(32))
+    details_params: Mapped[dict | None] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     admin: Mapped[Admin | None] = relationship()

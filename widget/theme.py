@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from .css_sanitizer import sanitize_css
 from .extensions import db
+from .i18n import count_text
 from .threads import find_site
 
 bp = Blueprint("theme", __name__)
@@ -28,12 +29,17 @@ def chosen_theme(value):
     return value if value in THEMES else "auto"
 
 
+def custom_css_too_long(limit):
+    """The refusal of a stylesheet over `limit` characters (dashboard form and API)."""
+    return count_text("The custom CSS is longer than %(num)s character.",
+                      "The custom CSS is longer than %(num)s characters.", limit)
+
+
 def set_custom_css(site, text):
     """Sanitize and store a site's custom CSS; return what the sanitizer removed."""
     limit = current_app.config["CUSTOM_CSS_MAX_LENGTH"]
     if len(text or "") > limit:
-        raise CustomCSSTooLong(_("The custom CSS is longer than %(limit)s characters.",
-                                 limit=limit))
+        raise CustomCSSTooLong(custom_css_too_long(limit))
     sanitized = sanitize_css(text)
     site.custom_css = sanitized.css
     db.session.commit()

@@ -7,6 +7,8 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from flask_babel import gettext as _
 
+from .i18n import count_text
+
 DEFAULT_PORTS = {"http": 80, "https": 443}
 TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid",
                    "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "twclid", "ttclid"}
@@ -29,7 +31,8 @@ def _split(url):
     url = url.strip()
     if len(url) > MAX_URL_LENGTH:
         raise InvalidURL(
-            _("The article URL is longer than %(limit)s characters.", limit=MAX_URL_LENGTH))
+            count_text("The article URL is longer than %(num)s character.",
+                       "The article URL is longer than %(num)s characters.", MAX_URL_LENGTH))
     if any(ord(char) < 32 or ord(char) == 127 for char in url):
         raise InvalidURL(_("The article URL contains control characters."))
     try:

@@ -49,7 +49,7 @@ def test_every_moderation_action_is_in_the_audit_log(dashboard, site, superadmin
     rows = re.findall(r"<tr>\s*<td[^>]*><time.*?</tr>", html, re.S)
     assert len(rows) == 2
     assert "deleted" in rows[0] and "approved → deleted" in rows[0]
-    assert "approved" in rows[1] and "pending → approved" in rows[1]
+    assert "approved" in rows[1] and "awaiting moderation → approved" in rows[1]
     for row in rows:
         assert superadmin.email in row and f"#{comment.id}" in row and site.name in row
         assert "<time datetime=" in row

@@ -40,7 +40,7 @@ def test_upload_a_wordpress_export_and_read_the_report(context_for, live_app, ol
     report = page.locator("#import-report")
     report.wait_for()
     assert page.url.endswith(f"/admin/sites/{site_id}/import#import")
-    assert "Comments imported\n8 (8 approved)" in report.inner_text()
+    assert "Comments imported\n8 (approved: 8)" in report.inner_text()
     assert "thread item-3 (http://example.tld/?p=6): it has no comments" in report.inner_text()
     assert page.get_by_label("Format").input_value() == "wordpress"
     assert axe_problems(page) == []

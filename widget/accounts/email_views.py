@@ -7,13 +7,22 @@ a first-party page on our origin, which signs in where the browser shares that s
 (the session cookie).
 """
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+)
 from flask_babel import gettext as _
 
 from ..clients import client_network
 from ..embed.refusals import claimed_origins, refusal_policy
 from ..embed.views import ThreadRequest, _wants_json, check_origin, thread_page_policy
 from ..extensions import db
+from ..i18n import count_text
 from ..mail import links
 from ..mail.notifications import mail_enabled
 from ..models import Site
@@ -113,8 +122,10 @@ def ask_code(site_key):
                        {refused.field or "form": [refused.message]}, 429)
     code_form = EnterCodeForm(formdata=None, thread_binding=target.binding, email=email)
     minutes = int(current_app.config["SIGN_IN_CODE_LIFETIME"]) // 60
-    message = _("A code is on its way to %(email)s. It may take a few minutes; it works for "
-                "%(minutes)s minutes.", email=email, minutes=minutes)
+    message = count_text("A code is on its way to %(email)s. It may take a few minutes; it "
+                         "works for %(num)s minute.",
+                         "A code is on its way to %(email)s. It may take a few minutes; it "
+                         "works for %(num)s minutes.", minutes, email=email)
     return _answer(target, "embed/_sign_in_code.html", code_form, message, {}, 200)
 
 

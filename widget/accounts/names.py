@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, or_, select
 
 from ..extensions import db
+from ..i18n import count_text
 from .models import Account
 
 DISPLAY_NAME_MAX_LENGTH = 100
@@ -43,8 +44,9 @@ def clean_display_name(raw):
     if not name:
         raise UnusableName(_("Please enter a name that people can read."))
     if len(name) > DISPLAY_NAME_MAX_LENGTH:
-        raise UnusableName(_("Please use a name of at most %(num)s characters.",
-                             num=DISPLAY_NAME_MAX_LENGTH))
+        raise UnusableName(count_text("Please use a name of at most %(num)s character.",
+                                      "Please use a name of at most %(num)s characters.",
+                                      DISPLAY_NAME_MAX_LENGTH))
     return name
 
 

@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Admin, AuditEntry
+from . import audit_details
 from .access import in_scope
 
 ACTION_LABELS = {
@@ -31,12 +32,17 @@ ACTION_LABELS = {
 }
 
 
-def record(admin, action, site_id, comment=None, from_status=None, to_status=None, details=""):
+def record(admin, action, site_id, comment=None, from_status=None, to_status=None, details="",
+           message=None, params=None):
     """Add an entry to the session; the caller's commit stores it with the change itself.
 
     `admin` is None for actions taken through a moderation link sent by email (the
-    details then name the address it was sent to).
+    details then name the address it was sent to). Details that are words rather than
+    names, URLs or user text are a `message` of audit_details.RENDERERS with its `params`,
+    shown in each reader's language (and kept in English in `details`).
     """
+    if message is not None:
+        details = audit_details.render(message, params)
     db.session.add(AuditEntry(
         admin_id=admin.id if admin is not None else None,
         action=action,
@@ -45,6 +51,8 @@ def record(admin, action, site_id, comment=None, from_status=None, to_status=Non
         from_status=str(from_status) if from_status is not None else None,
         to_status=str(to_status) if to_status is not None else None,
         details=details,
+        details_message=message,
+        details_params=params,
     ))
 
 

@@ -4,7 +4,7 @@ see widget/bans.py)."""
 import ipaddress
 import re
 
-from flask_babel import gettext
+from flask_babel import get_translations, gettext
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
@@ -12,7 +12,7 @@ from ..bans import normalize_email
 from ..extensions import db
 from ..models import Ban
 from ..privacy import hash_ip
-from . import audit
+from . import audit, audit_details
 from .access import in_scope
 
 IP_HASH = re.compile(r"^[0-9a-f]{64}$")
@@ -47,28 +47,25 @@ def add_ban(admin, site, kind, value, reason=""):
               **{kind: value})
     db.session.add(ban)
     db.session.flush()
-    audit.record(admin, "ban", ban.site_id, details=describe(ban))
+    audit.record(admin, "ban", ban.site_id, message="ban", params=_ban_params(ban))
     db.session.commit()
     return ban
 
 
 def lift_ban(admin, ban):
-    audit.record(admin, "unban", ban.site_id, details=describe(ban))
+    audit.record(admin, "unban", ban.site_id, message="ban", params=_ban_params(ban))
     db.session.delete(ban)
     db.session.commit()
 
 
 def describe(ban):
-    """Who is banned where, in the admin's language (also what the audit log keeps)."""
-    if ban.email:
-        target = gettext("email %(email)s", email=ban.email)
-    else:
-        target = gettext("IP hash %(hash)s…", hash=ban.ip_hash[:12])
-    where = ban.site.name if ban.site else gettext("all sites")
-    if ban.reason:
-        return gettext("%(target)s on %(where)s (%(reason)s)", target=target, where=where,
-                       reason=ban.reason)
-    return gettext("%(target)s on %(where)s", target=target, where=where)
+    """Who is banned where, in the admin's language (the audit log's words too)."""
+    return audit_details.render("ban", _ban_params(ban), get_translations())
+
+
+def _ban_params(ban):
+    return {"email": ban.email, "hash": None if ban.email else ban.ip_hash[:12],
+            "site": ban.site.name if ban.site else None, "reason": ban.reason or None}
 
 
 def bans_query(admin):

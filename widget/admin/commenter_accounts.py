@@ -69,7 +69,8 @@ def ban_account(admin, account, pending="keep", reason=""):
     if account.banned_at is not None:
         return []
     account.banned_at = utcnow()
-    audit.record(admin, "ban_account", account.site_id, details=_details(account, reason))
+    audit.record(admin, "ban_account", account.site_id, message="account",
+                 params=_details(account, reason))
     db.session.flush()
     end_all_sessions(account)  # commits the ban, its audit entry, and the ended sessions
     if pending == "keep":
@@ -86,15 +87,16 @@ def unban_account(admin, account):
     if account.banned_at is None:
         return False
     account.banned_at = None
-    audit.record(admin, "unban_account", account.site_id, details=_details(account))
+    audit.record(admin, "unban_account", account.site_id, message="account",
+                 params=_details(account))
     db.session.commit()
     return True
 
 
 def _details(account, reason=""):
     """The audit log's words for the account: name and id (never its email)."""
-    text = f"commenter #{account.id} “{account.display_name}”"
-    return f"{text} ({reason.strip()})" if reason and reason.strip() else text
+    return {"id": account.id, "name": account.display_name,
+            "reason": (reason or "").strip() or None}
 
 
 def banned_accounts_query(admin):

@@ -27,9 +27,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..accounts.providers import configured_providers
 from ..css_sanitizer import sanitize_css
-from ..i18n import available_languages, language_name
+from ..i18n import available_languages, count_text, language_name
 from ..models import Commenters, CommentStatus, ModerationMode
 from ..sites import parse_origins
+from ..theme import custom_css_too_long
 from ..urls import InvalidURL
 from .bans import BanTargetError, parse_target
 from .moderation import ACTION_STATUS
@@ -141,10 +142,10 @@ class SiteForm(FlaskForm):
             for provider in configured_providers().values()]
         self.default_language.choices = [SelectChoice("", _("Each reader's browser"))] + [
             SelectChoice(code, language_name(code)) for code in available_languages()]
-        self.max_comment_length.description = _(
-            "Leave empty for the service's limit (%(limit)s characters).",
-            limit=format_number(current_app.config["COMMENT_MAX_LENGTH"]),
-        )
+        self.max_comment_length.description = count_text(
+            "Leave empty for the service's limit (%(num)s character).",
+            "Leave empty for the service's limit (%(num)s characters).",
+            current_app.config["COMMENT_MAX_LENGTH"])
 
     def validate_origins(self, field):
         lines = [line.strip() for line in field.data.splitlines() if line.strip()]
@@ -158,8 +159,7 @@ class SiteForm(FlaskForm):
     def validate_custom_css(self, field):
         limit = current_app.config["CUSTOM_CSS_MAX_LENGTH"]
         if len(field.data or "") > limit:
-            raise ValidationError(_("The custom CSS is longer than %(limit)s characters.",
-                                    limit=format_number(limit)))
+            raise ValidationError(custom_css_too_long(limit))
         self.sanitized_css = sanitize_css(field.data or "")
 
     def validate_trusted_after(self, field):
@@ -188,9 +188,10 @@ class CommentEditForm(FlaskForm):
 
     def validate_text(self, field):
         if len(field.data) > self.max_length:
-            raise ValidationError(_(
-                "The text is %(length)s characters long; this site's limit is %(limit)s.",
-                length=format_number(len(field.data)), limit=format_number(self.max_length)))
+            raise ValidationError(count_text(
+                "The text is %(num)s character long; this site's limit is %(limit)s.",
+                "The text is %(num)s characters long; this site's limit is %(limit)s.",
+                len(field.data), limit=format_number(self.max_length)))
 
 
 class ActionForm(FlaskForm):

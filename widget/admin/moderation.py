@@ -51,7 +51,7 @@ def edit_text(admin, comment, text):
     if text == comment.text:
         return False
     audit.record(admin, "edit", comment.thread.site_id, comment,
-                 details=f"Previous text:\n{comment.text}")
+                 message="previous_text", params={"text": comment.text})
     comment.text = text
     comment.html = render_comment(text)
     comment.edited_at = utcnow()

@@ -47,9 +47,11 @@ def make_or_rotate(admin, site):
     ROTATION_GRACE). Audited, without the secret: the log is read by moderators too.
     Returns True for a rotation, False for a first secret."""
     rotating = site.sso_secret is not None
-    audit.record(admin, "rotate_sso_secret" if rotating else "create_sso_secret", site.id,
-                 details=(f"previous secret valid for {grace_hours()} more hours"
-                          if rotating else ""))
+    if rotating:
+        audit.record(admin, "rotate_sso_secret", site.id, message="sso_rotated",
+                     params={"num": grace_hours()})
+    else:
+        audit.record(admin, "create_sso_secret", site.id)
     if rotating:
         rotate_secret(site)  # commits the audit entry with the new secret
     else:

@@ -5,6 +5,7 @@ from flask import render_template, request
 from ..extensions import db
 from . import access
 from .audit import ACTION_LABELS, acting_admins, entries_query
+from .audit_details import shown_details
 from .auth import current_admin
 from .blueprint import bp, id_arg
 
@@ -24,4 +25,5 @@ def audit_log():
     return render_template(
         "admin/audit.html", page=page, labels=ACTION_LABELS, sites=access.visible_sites(admin),
         admins=acting_admins(admin), site_id=site_id, admin_id=admin_id,
+        shown_details=shown_details,
     )

@@ -1,13 +1,10 @@
 """Signing in and out of the dashboard."""
 
-from datetime import timedelta
-
 from flask import redirect, render_template, request, url_for
-from flask_babel import format_timedelta
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..i18n import current_language
+from ..i18n import count_text, current_language
 from ..privacy import hash_ip
 from ..ratelimit import login_limit
 from . import throttle
@@ -32,7 +29,7 @@ def login():
     ip_hash = hash_ip(request.remote_addr)
     wait = throttle.seconds_to_wait(email, ip_hash)
     if wait:
-        error = _("Too many failed sign-ins. Try again in %(duration)s.", duration=_duration(wait))
+        error = _lockout_message(wait)
         page = render_template("admin/login.html", form=form, error=error)
         return page, 429, {"Retry-After": str(wait)}
     admin = authenticate(email, form.password.data)
@@ -53,8 +50,12 @@ def logout():
     return redirect(url_for("admin.login"), code=303)
 
 
-def _duration(seconds):
-    """"45 seconds", "3 minutes", in the admin's language."""
+def _lockout_message(seconds):
+    """Seconds under 90, else whole minutes rounded up; one plural message each, so that
+    every language says "in N seconds" in its own grammar (Arabic's dual and its
+    genitive after "in" included, which Babel's format_timedelta does not give)."""
     if seconds < 90:
-        return format_timedelta(timedelta(seconds=seconds), granularity="second", threshold=2)
-    return format_timedelta(timedelta(minutes=-(-seconds // 60)), granularity="minute", threshold=120)
+        return count_text("Too many failed sign-ins. Try again in %(num)s second.",
+                          "Too many failed sign-ins. Try again in %(num)s seconds.", seconds)
+    return count_text("Too many failed sign-ins. Try again in %(num)s minute.",
+                      "Too many failed sign-ins. Try again in %(num)s minutes.", -(-seconds // 60))

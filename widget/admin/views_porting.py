@@ -16,6 +16,7 @@ from ..porting.export import write_export
 from ..porting.service import run_import
 from ..porting.stream import ImportRefused
 from . import access, audit
+from .audit_details import import_params
 from .auth import current_admin
 from .blueprint import bp
 from .forms import IMPORT_FORMAT_CHOICES, ImportForm
@@ -58,9 +59,8 @@ def import_comments(site_id):
     options = {"base_url": form.isso_base_url} if format_name == "isso" else {}
 
     def record(report):  # stored in the import's own transaction
-        audit.record(admin, "import", site.id, details="\n".join([
-            f"{format_name}: {_file_name(upload)}", *report.summary_lines(),
-            f"Skipped: {len(report.skipped)}. Notes: {len(report.notes)}."]))
+        audit.record(admin, "import", site.id, message="import",
+                     params=import_params(format_name, _file_name(upload), report))
 
     try:
         # Werkzeug keeps the upload in memory or an anonymous temporary file; the Isso

@@ -55,7 +55,8 @@ def site(site_id):
         changes = [_change(name, before[name], getattr(site, name))
                    for name in SETTINGS if before[name] != getattr(site, name)]
         if changes:
-            audit.record(admin, "edit_site", site.id, details="\n".join(changes))
+            audit.record(admin, "edit_site", site.id, message="site_changes",
+                         params={"changes": changes})
             # Every thread page of the site may look different now (form shown or not).
             bump_site_versions(site.id)
         db.session.commit()
@@ -118,9 +119,10 @@ def _apply(form, site):
 
 
 def _change(name, before, after):
-    if name == "custom_css":  # the whole stylesheet twice would swamp the audit log
-        return f"custom_css: {len(before):,} → {len(after):,} characters"
-    return f"{name}: {before} → {after}"
+    """[setting, before, after] as the audit log keeps it (audit_details: "site_changes")."""
+    if name == "custom_css":  # the whole stylesheet twice would swamp the audit log: sizes
+        return [name, len(before or ""), len(after or "")]
+    return [name, str(before), str(after)]
 
 
 def _form_page(form, site):

@@ -3,6 +3,7 @@
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
+from ..i18n import count_text
 from . import access
 from .auth import current_admin
 from .blueprint import bp
@@ -22,8 +23,11 @@ def rotate_sso_secret(site_id):
     elif site.sso_secret is not None and not form.confirm.data:
         flash(_("Tick the box to confirm: the current secret will stop working."), "error")
     elif make_or_rotate(admin, site):
-        flash(_("New SSO secret made. Tokens signed with the previous one keep working for "
-                "%(hours)s hours: update your site's server before then.", hours=grace_hours()))
+        flash(count_text("New SSO secret made. Tokens signed with the previous one keep "
+                         "working for %(num)s hour: update your site's server before then.",
+                         "New SSO secret made. Tokens signed with the previous one keep "
+                         "working for %(num)s hours: update your site's server before then.",
+                         grace_hours()))
     else:
         flash(_("SSO secret made. Keep it on your site's server, never in a page."))
     return redirect(url_for("admin.site", site_id=site.id, _anchor="sso"), code=303)

@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 from .. import editing, guard, likes
 from ..accounts.commenting import check_commenter
 from ..accounts.sessions import find_viewer
+from ..embed.counts import too_many_urls
 from ..embed.forms import MAX_ID, EditForm, fresh_form_token
 from ..embed.listing import page_bounds
 from ..embed.views import ThreadRequest, check_origin
@@ -45,9 +46,9 @@ from .schemas import (
     CountsQuery,
     CountsSchema,
     DeletedSchema,
-    ErrorSchema,
     EditedSchema,
     EditSchema,
+    ErrorSchema,
     FormTokenSchema,
     LikedSchema,
     LikeSchema,
@@ -333,9 +334,7 @@ def counts(site_key, url):
     given_urls = list(dict.fromkeys(url))
     max_urls = current_app.config["COUNTS_MAX_URLS"]
     if len(given_urls) > max_urls:
-        abort(400, message=_("At most %(limit)s article URLs per request; this one has "
-                             "%(count)s. Split them into several requests.",
-                             limit=max_urls, count=len(given_urls)))
+        abort(400, message=too_many_urls(max_urls, len(given_urls)))
     normalized = {}
     for given_url in given_urls:
         try:

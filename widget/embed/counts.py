@@ -8,9 +8,11 @@ comments count. Browsers on the site's allowed origins may read the answer (CORS
 """
 
 from flask import current_app, jsonify, request
+from flask_babel import format_number
 from flask_babel import gettext as _
 
 from ..errors import TITLES
+from ..i18n import count_text
 from ..sharedcache import mark_shared, site_tag, thread_tag
 from ..threads import count_comments, find_site
 from ..urls import InvalidURL, normalize_url
@@ -30,10 +32,7 @@ def counts_api():
     if not given_urls:
         return _refusal(site, 400, _("Give at least one article URL: url=https://…."))
     if len(given_urls) > max_urls:
-        return _refusal(site, 400, _(
-            "At most %(limit)s article URLs per request; this one has %(count)s. "
-            "Split them into several requests.", limit=max_urls, count=len(given_urls)
-        ))
+        return _refusal(site, 400, too_many_urls(max_urls, len(given_urls)))
     normalized = {}
     for given_url in given_urls:
         try:
@@ -49,6 +48,14 @@ def counts_api():
         mark_shared(response, [site_tag(site.key), *sorted(
             {thread_tag(site.key, url) for url in normalized.values()})], COUNTS_CACHE_SECONDS)
     return _allow_site_origins(response, site)
+
+
+def too_many_urls(limit, given):
+    """The refusal of a counts request for more article URLs than `limit` (also the API's)."""
+    return count_text("At most %(num)s article URL per request; this one has %(given)s. "
+                      "Split them into several requests.",
+                      "At most %(num)s article URLs per request; this one has %(given)s. "
+                      "Split them into several requests.", limit, given=format_number(given))
 
 
 def _refusal(site, status, message):

@@ -32,10 +32,10 @@ from wtforms import (
 from wtforms.csrf.core import CSRF
 from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
 
+from ..i18n import count_text
+from ..routing import MAX_ID
 from ..websites import website_problem, without_credentials
 from ..xmltext import XML_FORBIDDEN_NONCHARACTERS
-
-from ..routing import MAX_ID
 
 FORM_TOKEN_SALT = "widget.comment-form"
 PARENT_ID = re.compile(r"[0-9]{1,10}")
@@ -43,6 +43,13 @@ PARENT_ID = re.compile(r"[0-9]{1,10}")
 # something else than what it is ("Trojan Source"-style spoofing).
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 KEPT_CONTROLS = set("\n\t")
+
+
+def comment_too_long(length, limit):
+    """The refusal of a comment `length` characters long (form, preview and API)."""
+    return count_text("Your comment is %(num)s character long; the limit is %(limit)s.",
+                      "Your comment is %(num)s characters long; the limit is %(limit)s.",
+                      length, limit=format_number(limit))
 
 
 def is_forbidden_character(char):
@@ -194,10 +201,7 @@ class CommentForm(FlaskForm):
 
     def validate_text(self, field):
         if len(field.data) > self.max_length:
-            raise ValidationError(_(
-                "Your comment is %(length)s characters long; the limit is %(limit)s.",
-                length=format_number(len(field.data)), limit=format_number(self.max_length),
-            ))
+            raise ValidationError(comment_too_long(len(field.data), self.max_length))
 
     def validate_notify(self, field):
         if field.data and not self.signed_in and not (self.email.data or "").strip():

@@ -7,12 +7,12 @@ their own, so the time trap counts from this page and double submits are told ap
 from two readers' posts. See docs/deployment.md, "A shared cache in front"."""
 
 from flask import current_app, jsonify
-from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..markup import render_comment
 from ..ratelimit import actions_limit
+from .forms import comment_too_long
 from .views import ThreadRequest, _render_thread, _wants_json, bp, check_origin
 
 CONFIRM_MESSAGE = _l("Check your comment, then press Post comment.")
@@ -31,8 +31,7 @@ def preview(site_key):
     text = form.text.data or ""
     limit = current_app.config["COMMENT_MAX_LENGTH"]
     if len(text) > limit:
-        errors["text"] = [_("Your comment is %(length)s characters long; the limit is %(limit)s.",
-                            length=format_number(len(text)), limit=format_number(limit))]
+        errors["text"] = [comment_too_long(len(text), limit)]
     html = render_comment(text) if text.strip() and not errors else ""
     reply_to = int(form.parent.data) if (form.parent.data or "").isdigit() else None
     if _wants_json():

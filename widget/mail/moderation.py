@@ -20,7 +20,7 @@ def moderate(comment, action, moderator=None):
         comment_deleted.send(comment)
     audit.record(None, action, comment.thread.site_id, comment,
                  from_status=CommentStatus.PENDING, to_status=comment.status,
-                 details=f"Through the moderation link emailed to {moderator or 'a moderator'}.")
+                 message="moderation_link", params={"email": moderator})
     bump_version(comment.thread_id)
     db.session.commit()
     return True

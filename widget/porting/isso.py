@@ -18,6 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin
 
+from flask_babel import lazy_gettext as _l
+
+from ..i18n import english_plural
 from ..models import CommentStatus
 from .stream import ImportedComment, ImportedThread, ImportRefused, Note
 
@@ -35,7 +38,8 @@ def read_isso(fileobj, *, site, base_url=None, on_progress=None, **_options):
             columns = COMMENT_COLUMNS.format(likes="likes" if _has_likes(database) else "0")
             rows = database.execute(f"SELECT {columns} FROM comments ORDER BY id")
         except sqlite3.DatabaseError as error:
-            raise ImportRefused(f"This is not an Isso database ({error}).") from None
+            raise ImportRefused(_l("This is not an Isso database (%(error)s).",
+                                   error=str(error))) from None
         for thread_id, uri, title in threads:
             yield ImportedThread(str(thread_id), urljoin(base_url + "/", uri or ""), title or "")
         liked = 0
@@ -46,8 +50,10 @@ def read_isso(fileobj, *, site, base_url=None, on_progress=None, **_options):
             if on_progress:
                 on_progress(done, total)
         if liked:
-            yield Note(f"likes of {liked} comment(s)", "carried over as like counts; who "
-                       "liked them is not recoverable (Isso keeps no list of voters)")
+            yield Note(english_plural("likes of %(num)s comment", "likes of %(num)s comments",
+                                      liked),
+                       "carried over as like counts; who liked them is not recoverable (Isso "
+                       "keeps no list of voters)")
 
 
 def _has_likes(database):
@@ -84,10 +90,9 @@ def _utc(timestamp):
 
 def _only_origin(site):
     if site is None or len(site.allowed_origins) != 1:
-        raise ImportRefused(
+        raise ImportRefused(_l(
             "Isso keeps only the path of each article: say which origin the paths belong "
-            "to with --base-url (this site has several allowed origins)."
-        )
+            "to with --base-url (this site has several allowed origins)."))
     return site.allowed_origins[0]
 
 
@@ -98,7 +103,8 @@ def _connect(path):
         database.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
     except sqlite3.DatabaseError as error:
         database.close()
-        raise ImportRefused(f"This is not an Isso database: {error}.") from None
+        raise ImportRefused(_l("This is not an Isso database: %(error)s.",
+                               error=str(error))) from None
     return database
 
 

@@ -7,6 +7,7 @@ start, then each thread is built whole (one thread at a time in memory, never th
 import re
 
 import ijson
+from flask_babel import lazy_gettext as _l
 from ijson.common import ObjectBuilder
 
 from ..models import Commenters, CommentStatus, ModerationMode
@@ -61,19 +62,20 @@ def read_json(fileobj, *, on_progress=None, **_options):
             elif prefix == THREAD and event == "start_map":
                 yield from _thread(_build_object(events, event), site_fields.get("key"))
     except ijson.JSONError as error:
-        raise ImportRefused(f"The file is not valid JSON ({source.describe(error)}); "
-                            "nothing was imported.") from None
+        raise ImportRefused(_l("The file is not valid JSON (%(error)s); nothing was imported.",
+                               error=source.describe(error))) from None
     if not header:
-        raise ImportRefused("This is not a widget export: it has no \"format\" field.")
+        raise ImportRefused(_l("This is not a widget export: it has no \"format\" field."))
 
 
 def _check_header(header):
     if header.get("format") != FORMAT_NAME:
-        raise ImportRefused(f"This is not a widget export: \"format\" must be \"{FORMAT_NAME}\" "
-                            "and come before \"sites\".")
+        raise ImportRefused(_l("This is not a widget export: \"format\" must be \"%(name)s\" "
+                               "and come before \"sites\".", name=FORMAT_NAME))
     if header.get("version") != FORMAT_VERSION:
-        raise ImportRefused(f"This export has version {header.get('version')!r}; "
-                            f"this service reads version {FORMAT_VERSION}.")
+        raise ImportRefused(_l("This export has version %(found)s; this service reads "
+                               "version %(version)s.", found=repr(header.get("version")),
+                               version=FORMAT_VERSION))
 
 
 def _build_object(events, first_event):
@@ -87,22 +89,24 @@ def _build_object(events, first_event):
         depth -= event in ("end_map", "end_array")
         if depth == 0:
             return builder.value
-    raise ImportRefused("The file ends in the middle of a thread; nothing was imported.")
+    raise ImportRefused(_l("The file ends in the middle of a thread; nothing was imported."))
 
 
 def _site(fields, origins):
     key, name = fields.get("key"), fields.get("name")
     if not isinstance(key, str) or not SITE_KEY.match(key) or not isinstance(name, str):
-        raise ImportRefused("A site in the file has no valid \"key\" (1 to 32 letters, digits, "
-                            "- or _) or \"name\".")
+        raise ImportRefused(_l("A site in the file has no valid \"key\" (1 to 32 letters, "
+                               "digits, - or _) or \"name\"."))
     try:
         moderation = ModerationMode(fields.get("moderation", "none"))
     except ValueError:
-        raise ImportRefused(f"Site {key} has an unknown moderation mode.") from None
+        raise ImportRefused(_l("Site %(key)s has an unknown moderation mode.",
+                                   key=key)) from None
     try:
         commenters = Commenters(fields.get("commenters", "anyone"))
     except ValueError:
-        raise ImportRefused(f"Site {key} has an unknown \"commenters\" value.") from None
+        raise ImportRefused(_l("Site %(key)s has an unknown \"commenters\" value.",
+                                   key=key)) from None
     trusted_after = fields.get("trusted_after")
     if type(trusted_after) is not int or not 0 <= trusted_after <= MAX_TRUSTED_AFTER:
         trusted_after = None

@@ -4,6 +4,9 @@ or with stray characters before the XML declaration (hand-edited files, remark42
 import gzip
 import zlib
 
+from flask_babel import lazy_gettext as _l
+
+from ..i18n import english_plural
 from .stream import ImportRefused
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -23,8 +26,9 @@ class _Gunzipped:
         try:
             return self._gzip.read(size)
         except (OSError, EOFError, zlib.error) as error:
-            raise ImportRefused(f"The gzip-compressed file is damaged or cut short ({error}); "
-                                "nothing was imported.") from None
+            raise ImportRefused(_l("The gzip-compressed file is damaged or cut short "
+                                   "(%(error)s); nothing was imported.",
+                                   error=str(error))) from None
 
 
 def is_gzip(fileobj):
@@ -83,5 +87,7 @@ def without_stray_prefix(fileobj):
 
 def stray_prefix_note(prefix):
     """The report's words for what without_stray_prefix dropped."""
-    return (f"{len(prefix)} character(s) before the XML declaration or root element",
+    return (english_plural("%(num)s character before the XML declaration or root element",
+                           "%(num)s characters before the XML declaration or root element",
+                           len(prefix)),
             f"skipped ({prefix[:40]!r}); the rest of the file was read")

@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..i18n import english_plural
 from .stream import Note, Skipped
 
 
@@ -46,5 +47,9 @@ class ImportReport:
         if self.comments_added or not self.comments_in_file:
             return []
         skipped = self.comments_in_file - self.already_present
-        return [f"No comment was added: the file's {self.comments_in_file} comment(s) were "
-                f"here already ({self.already_present}) or skipped ({skipped}; see below)."]
+        return [english_plural(
+            "No comment was added: the file's %(num)s comment was here already "
+            f"({self.already_present}) or skipped ({skipped}; see below).",
+            "No comment was added: the file's %(num)s comments were here already "
+            f"({self.already_present}) or skipped ({skipped}; see below).",
+            self.comments_in_file)]

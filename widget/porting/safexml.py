@@ -5,15 +5,24 @@ gigabytes, an external entity would read local files or the network), and each e
 is dropped from the tree once its reader has taken what it needs.
 """
 
-from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml import (
+    DefusedXmlException,
+    DTDForbidden,
+    EntitiesForbidden,
+    ExternalReferenceForbidden,
+)
 from defusedxml.ElementTree import ParseError, iterparse
+from flask_babel import lazy_gettext as _l
 
 from .stream import ImportRefused
 
-REFUSED_XML = {
-    EntitiesForbidden: "declares XML entities",
-    ExternalReferenceForbidden: "refers to an external resource",
-    DTDForbidden: "carries a document type definition",
+REFUSED_XML = {  # what the file does, with defusedxml's words for it
+    EntitiesForbidden: lambda error: _l("The file declares XML entities (%(error)s).",
+                                        error=error),
+    ExternalReferenceForbidden: lambda error: _l(
+        "The file refers to an external resource (%(error)s).", error=error),
+    DTDForbidden: lambda error: _l("The file carries a document type definition (%(error)s).",
+                                   error=error),
 }
 
 
@@ -34,10 +43,10 @@ def complete_elements(fileobj, depth, root_name, format_label):
         for event, element in iterparse(fileobj, events=("start", "end")):
             if event == "start":
                 if not open_elements and local_name(element.tag) != root_name:
-                    raise ImportRefused(
-                        f"This is not a {format_label} export: its root element is "
-                        f"<{local_name(element.tag)}>, not <{root_name}>."
-                    )
+                    raise ImportRefused(_l(
+                        "This is not a %(format)s export: its root element is <%(found)s>, "
+                        "not <%(expected)s>.", format=format_label,
+                        found=local_name(element.tag), expected=root_name))
                 open_elements.append(element)
                 continue
             open_elements.pop()
@@ -47,14 +56,14 @@ def complete_elements(fileobj, depth, root_name, format_label):
     except DefusedXmlException as error:
         raise ImportRefused(_refusal(error)) from None
     except ParseError as error:
-        raise ImportRefused(
-            f"The file is not well-formed XML ({error}); nothing was imported."
-        ) from None
+        raise ImportRefused(_l("The file is not well-formed XML (%(error)s); nothing was "
+                               "imported.", error=str(error))) from None
 
 
 def _refusal(error):
-    what = next((text for kind, text in REFUSED_XML.items() if isinstance(error, kind)),
-                "uses an XML feature that is refused")
-    return (f"The file {what} ({error}). Exports from Disqus and WordPress never do; such "
-            "files can exhaust memory or read local files, so they are refused and nothing "
-            "was imported.")
+    describe = next((words for kind, words in REFUSED_XML.items() if isinstance(error, kind)),
+                    lambda error: _l("The file uses an XML feature that is refused "
+                                     "(%(error)s).", error=error))
+    return _l("%(what)s Exports from Disqus and WordPress never do; such files can exhaust "
+              "memory or read local files, so they are refused and nothing was imported.",
+              what=describe(str(error)))

@@ -4,6 +4,9 @@ The command line calls run_import with an open binary file; an upload view can c
 the same way with the uploaded stream (it needs nothing from the request).
 """
 
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
 from ..extensions import db
 from ..privacy import current_period, salt_for
 from .disqus import read_disqus
@@ -26,14 +29,25 @@ READERS = {
 MAY_BE_GZIP = {"disqus", "wordpress", "json"}
 # Why a file with no comments at all is refused rather than "imported" with nothing added.
 NO_COMMENTS = {
-    "disqus": "It is a Disqus export, but it holds no <post> element",
-    "wordpress": "It is a WordPress export, but none of its <item>s holds a <wp:comment>",
-    "isso": "It is an Isso database, but its comments table is empty",
+    "disqus": _l("It is a Disqus export, but it holds no <post> element: there is nothing "
+                 "to import."),
+    "wordpress": _l("It is a WordPress export, but none of its <item>s holds a "
+                    "<wp:comment>: there is nothing to import."),
+    "isso": _l("It is an Isso database, but its comments table is empty: there is nothing "
+               "to import."),
 }
 
 
-def run_import(format_name, fileobj, site=None, *, on_progress=None, workers=1,
-               before_commit=None, **options):
+def run_import(format_name, fileobj, site=None, **arguments):
+    """Import `fileobj` in English (see _run_import), whatever the request's language: the
+    report's reasons are English, and are marked so on the dashboard. Refusals are lazy
+    messages, so they still speak the reader's language where they are shown."""
+    with force_locale("en"):
+        return _run_import(format_name, fileobj, site, **arguments)
+
+
+def _run_import(format_name, fileobj, site=None, *, on_progress=None, workers=1,
+                before_commit=None, **options):
     """Import `fileobj` (binary) of a format in READERS into `site` → ImportReport.
 
     `site` is required except for "json", whose file names its own sites (restored by
@@ -57,7 +71,7 @@ def run_import(format_name, fileobj, site=None, *, on_progress=None, workers=1,
             writer = ImportWriter(site, restore=format_name == "json", workers=workers)
             report = writer.write(items)
             if not report.comments_in_file and format_name in NO_COMMENTS:
-                raise ImportRefused(f"{NO_COMMENTS[format_name]}: there is nothing to import.")
+                raise ImportRefused(NO_COMMENTS[format_name])
             if compressed:
                 report.notes.insert(0, Note("the file", "was gzip-compressed; it was read "
                                                         "uncompressed"))

@@ -10,11 +10,18 @@ private editorial notes (comment_type "note") are skipped and reported. Comments
 password-protected post were never public: they come in pending, for the owner to judge.
 """
 
+from ..i18n import english_plural
 from ..models import CommentStatus
 from .opening import stray_prefix_note, without_stray_prefix
 from .progress import tracked
 from .safexml import complete_elements, local_name
-from .stream import ImportedComment, ImportedThread, Note, Skipped, parse_iso_datetime
+from .stream import (
+    ImportedComment,
+    ImportedThread,
+    Note,
+    Skipped,
+    parse_iso_datetime,
+)
 
 STATUSES = {
     "1": CommentStatus.APPROVED,
@@ -61,8 +68,11 @@ def _item(number, item):
                   for comment in comments)
     if protected and pending:
         yield Note(f"thread {thread_id} ({fields.get('link', '')})",
-                   f"the post is password-protected: its {pending} comment(s) were imported "
-                   "as pending, for you to approve or not")
+                   english_plural(
+                       "the post is password-protected: its %(num)s comment was imported as "
+                       "pending, for you to approve or not",
+                       "the post is password-protected: its %(num)s comments were imported as "
+                       "pending, for you to approve or not", pending))
 
 
 def _comment(thread_id, fields, protected):

@@ -14,10 +14,12 @@ from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..i18n import english_plural
 from ..models import Comment, CommentLike, Site, Thread, utcnow
 from ..privacy import hash_ip
 from ..sites import parse_origins
@@ -52,6 +54,7 @@ class _SourceThread:
     deleted: bool = False  # deleted in the source: its comments are counted, not stored
     thread_id: int | None = None  # ours, once found or made
     comment_count: int = 0
+    outside_origin: str | None = None  # its origin, when the site does not allow it
 
 
 class ImportWriter:
@@ -88,7 +91,6 @@ class ImportWriter:
         self._likes = {}  # dedupe key -> likes of a comment not inserted yet (our JSON)
         # dedupe key -> source ref of the comment answered, where it is not the parent
         self._answers = {}
-        self._outside_origins = Counter()
         self._accounts = {}  # source account id -> our account id (our JSON)
 
     def write(self, items):
@@ -127,7 +129,8 @@ class ImportWriter:
             try:
                 origins = parse_origins(imported.allowed_origins)
             except InvalidURL as error:
-                raise ImportRefused(f"Site {imported.key}: {error}") from None
+                raise ImportRefused(_l("Site %(key)s: %(error)s", key=imported.key,
+                                       error=str(error))) from None
             site = Site(key=imported.key, name=imported.name[:200], allowed_origins=origins,
                         moderation=imported.moderation, likes_enabled=imported.likes_enabled,
                         blocked_words=imported.blocked_words, max_links=imported.max_links,
@@ -146,7 +149,7 @@ class ImportWriter:
 
     def _add_account(self, imported):
         if self._site is None:
-            raise ImportRefused("The file lists accounts before naming their site.")
+            raise ImportRefused(_l("The file lists accounts before naming their site."))
         if imported.source_id in self._accounts:
             return  # listed twice: the first one stands
         account_id, created = restore_account(self._site, imported)
@@ -171,18 +174,17 @@ class ImportWriter:
         if imported.source_id in self._threads:
             return  # listed twice: the first one stands
         if self._site is None:
-            raise ImportRefused("The file lists threads before naming their site.")
+            raise ImportRefused(_l("The file lists threads before naming their site."))
         try:
             url = normalize_url(imported.url)
         except InvalidURL as error:
             url = None
             self.report.skipped.append(Skipped(_thread_label(imported.source_id, imported.url), str(error)))
-        else:
-            if origin_of(url) not in self._site.allowed_origins:
-                self._outside_origins[origin_of(url)] += 1
         title = (imported.title or "").strip()[:300]
         source = _SourceThread(imported.source_id, self._site.id, url, title, imported.created,
                                imported.deleted)
+        if url is not None and origin_of(url) not in self._site.allowed_origins:
+            source.outside_origin = origin_of(url)
         self._threads[imported.source_id] = source
         if self._restore and url is not None:
             self._thread_id(source)
@@ -218,9 +220,9 @@ class ImportWriter:
                 site_id=source.site_id, url=source.url, title=source.title, version=1,
                 created_at=source.created or utcnow()).returning(Thread.id))
         except IntegrityError:
-            raise ImportRefused(
-                f"A comment created the thread of {source.url} while the file was imported; "
-                "nothing was imported: run the import again.") from None
+            raise ImportRefused(_l(
+                "A comment created the thread of %(url)s while the file was imported; "
+                "nothing was imported: run the import again.", url=source.url)) from None
         self._new_threads.add(thread_id)
         return thread_id
 
@@ -409,18 +411,25 @@ class ImportWriter:
                 self.report.skipped.append(Skipped(
                     f"comment {comment.source_id} (thread {thread_source_id})",
                     f"orphan: its thread {thread_source_id} is not in the file"))
+        outside_origins = Counter()  # threads kept on an origin the site does not allow
         for source in self._threads.values():
             label = _thread_label(source.source_id, source.url)
             if source.deleted:
-                self.report.skipped.append(Skipped(label, (
-                    f"the thread was deleted in the export's system: its "
-                    f"{source.comment_count} comment(s) were not imported")))
+                self.report.skipped.append(Skipped(label, english_plural(
+                    "the thread was deleted in the export's system: its %(num)s comment was "
+                    "not imported",
+                    "the thread was deleted in the export's system: its %(num)s comments were "
+                    "not imported", source.comment_count)))
             elif not self._restore and source.url is not None and source.comment_count == 0:
                 self.report.skipped.append(Skipped(label, "it has no comments"))
-        for origin, count in self._outside_origins.items():
-            self.report.notes.append(Skipped(
-                origin, f"{count} thread(s) on this origin, which the site does not allow yet: "
-                        "add it to the site's origins to show them"))
+            elif source.outside_origin is not None:
+                outside_origins[source.outside_origin] += 1
+        for origin, count in outside_origins.items():
+            self.report.notes.append(Skipped(origin, english_plural(
+                "%(num)s thread on this origin, which the site does not allow yet: add the "
+                "origin to the site's origins to show it",
+                "%(num)s threads on this origin, which the site does not allow yet: add the "
+                "origin to the site's origins to show them", count)))
         self.report.threads_created = len(self._new_threads)
         self.report.threads_extended = len(self._touched - self._new_threads)
         bump_versions(self._touched)  # new versions (cached pages are stale) and counts

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..extensions import db
+from ..i18n import count_text
 from ..models import Thread
 from .models import EVENTS, Webhook, WebhookDelivery, WebhookFormat
 from .payloads import comment_payload, erased_payload
@@ -43,7 +44,8 @@ def url_problem(url):
     if not url:
         return _("Enter the URL that should receive the webhook.")
     if len(url) > URL_MAX_LENGTH:
-        return _("The URL is too long (at most %(max)s characters).", max=URL_MAX_LENGTH)
+        return count_text("The URL is too long (at most %(num)s character).",
+                          "The URL is too long (at most %(num)s characters).", URL_MAX_LENGTH)
     if any(character.isspace() for character in url):
         return _("A URL cannot contain spaces.")
     try:
