@@ -39,11 +39,15 @@ def test_axe_finds_what_it_should(context_for):
 
 @pytest.fixture
 def seeded_thread(live_app, live_site, host_site):
+    return seed_discussion(live_app, live_site, host_site.origin + ARTICLE_PATH)
+
+
+def seed_discussion(live_app, site_key, article_url):
     """A discussion with what a thread shows: nesting, links, code, quotes, a deleted
-    comment kept for its reply, and an author with a website."""
+    comment kept for its reply, and an author with a website; the first comment's id."""
     with live_app.app_context():
-        site = find_site(live_site)
-        thread = make_thread(site, url=host_site.origin + ARTICLE_PATH, title="Hello")
+        site = find_site(site_key)
+        thread = make_thread(site, url=article_url, title="Hello")
         now = utcnow()
         first = make_comment(thread, "Great article! See [the docs](https://example.org/docs).",
                              author="Ann", website="https://ann.example",

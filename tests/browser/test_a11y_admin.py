@@ -18,12 +18,17 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def dashboard(live_app, live_site, host_site):
-    """A moderated site with comments in every state, a ban, and a superadmin."""
+    return seed_dashboard(live_app, live_site, host_site.origin + "/article.html")
+
+
+def seed_dashboard(live_app, site_key, article_url):
+    """A moderated site with comments in every state, a ban, a webhook and a superadmin;
+    the ids the dashboard's pages need."""
     with live_app.app_context():
-        site = find_site(live_site)
+        site = find_site(site_key)
         site.moderation = ModerationMode.ALL
         db.session.commit()
-        thread = make_thread(site, url=host_site.origin + "/article.html", title="An article")
+        thread = make_thread(site, url=article_url, title="An article")
         first = make_comment(thread, "A published comment with a [link](https://example.org).",
                              author="Ann", email="ann@example.org", website="https://ann.example")
         pending = make_comment(thread, "Waiting for a moderator", author="Bob", parent=first,
