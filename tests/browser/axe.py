@@ -6,15 +6,18 @@ here come from a context that bypasses CSP (the `context_for` fixture): the test
 the page, not its policy.
 
 Cheap enough to run on hundreds of pages (tests/browser/test_every_page.py): the script
-comes from a URL the context answers with a cacheable copy (the browser then keeps it
-compiled: about 10 ms a page instead of 80), and rules none of whose checks can be
+comes from a small server of its own with a cacheable copy (the browser then keeps it
+compiled: about 10 ms a page instead of 80; a Playwright route would turn the context's
+cache off), and rules none of whose checks can be
 serious or critical are not run (they could never fail a test; `region` is a slow one).
 """
 
+import functools
 from pathlib import Path
 
+from tests.browser.conftest import serve_folder
+
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-AXE_URL = "http://axe-core.test/axe.min.js"
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 RUN = """async (blocking) => {
@@ -32,19 +35,17 @@ RUN = """async (blocking) => {
 }"""
 
 
-def _serve_axe(context):
-    if not getattr(context, "serves_axe", False):
-        context.route(AXE_URL, lambda route: route.fulfill(
-            path=str(AXE), content_type="text/javascript",
-            headers={"Cache-Control": "max-age=86400"}))
-        context.serves_axe = True
+@functools.cache
+def axe_url():
+    """The script's address on a loopback server started once per test process."""
+    server = serve_folder(AXE.parent, {"Cache-Control": "public, max-age=86400"})
+    return f"{server.origin}/{AXE.name}"
 
 
 def axe_problems(page):
     """Serious and critical axe-core violations on the page, as readable lines."""
-    _serve_axe(page.context)
     if not page.evaluate("typeof axe !== 'undefined'"):
-        page.add_script_tag(url=AXE_URL)
+        page.add_script_tag(url=axe_url())
     violations = page.evaluate(RUN, sorted(BLOCKING_IMPACTS))
     return [f"{v['id']} ({v['impact']}): {v['help']}\n  " + "\n  ".join(v["nodes"][:5])
             for v in violations if v["impact"] in BLOCKING_IMPACTS]

@@ -143,12 +143,16 @@ def serving_app(folder, sqlite_template, extra_config=None):
             db.engine.dispose()
 
 
-@contextmanager
-def serving_folder(folder):
-    """A second site (http://127.0.0.1:PORT) serving the files written to folder."""
+def serve_folder(folder, headers=None):
+    """The files in folder on http://127.0.0.1:PORT (with these extra response headers)."""
     class Handler(SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=str(folder), **kwargs)
+
+        def end_headers(self):
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            super().end_headers()
 
         def log_message(self, *args):
             pass
@@ -156,6 +160,13 @@ def serving_folder(folder):
     server = ServerThread(ThreadingHTTPServer(("127.0.0.1", 0), Handler))
     server.folder = folder
     server.origin = f"http://127.0.0.1:{server.port}"
+    return server
+
+
+@contextmanager
+def serving_folder(folder):
+    """A second site (http://127.0.0.1:PORT) serving the files written to folder."""
+    server = serve_folder(folder)
     try:
         yield server
     finally:

@@ -1,0 +1,381 @@
+"""Every page a user can reach, in every language we ship, at 320 and 1,280 px, light and
+dark: no page wider than its window, no text cut by its box, no serious or critical axe
+violation, no English string left on a translated page.
+
+The pages (PAGES below): the thread in each state (empty, a discussion with nesting and
+code, closed, the reader's own comment awaiting moderation, page 2 of a big thread, the
+no-script preview, the edit page, the form with errors), the embed on the demo article
+page, every dashboard page (login, overview, queue, threads, sites, a site's page, a new
+site, bans, a new ban, audit, commenters, a comment's edit page, an import's report,
+webhooks, API tokens, API docs), the notice and error pages (unknown site, origin
+refused, 404, 413, 429; the 503 page is the 429's template and is left out: reaching it
+takes a database outage) and the pages mail links open (confirm, unsubscribe, approve
+and delete, the sign-in link).
+
+How it stays fast (one test item per language, so pytest-xdist shares them out):
+- one app, one browser context for readers and one for the signed-in moderator per
+  worker, built once for the module; each page is opened once per language and then
+  measured at the four views by resizing the window and switching the emulated colour
+  scheme (no reload; the embed, whose loader reads the host's scheme once, is reloaded);
+- the cheap checks (overflow, cut text, the page's strings) are one evaluate per view
+  and frame (layout_checks.view_facts);
+- axe, the expensive part, runs in a covering design: page number p in language number l
+  (LANGUAGES order) gets axe once, at VIEWS[(p + l) % 4]; so every page gets axe in every
+  language, and at each of the four (width, theme) views in three or four languages.
+  English and Arabic (left to right and right to left) get axe at all four views.
+- The English strings: the page's visible text, and the placeholder, title, aria-label,
+  alt and button values, are compared with the English rendering of the same page (made
+  once per worker); a string found on both that is a msgid of our catalogue
+  (widget/translations/messages.pot) is an untranslated one, unless SAME_AS_ENGLISH
+  allows it for that language, with a reason.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote
+
+import pytest
+from babel.messages.pofile import read_po
+
+from tests.admin.conftest import PASSWORD
+from tests.browser.axe import axe_problems
+from tests.browser.conftest import register_host_site, serving_app, serving_folder
+from tests.browser.layout_checks import view_facts
+from tests.browser.test_a11y import seed_discussion
+from tests.browser.test_a11y_admin import seed_dashboard
+from tests.browser.test_embed_in_browser import seed
+from tests.conftest import make_comment, make_site, make_thread
+from widget.accounts.email_codes import link_token, send_code
+from widget.extensions import db
+from widget.mail import links
+from widget.models import CommentStatus, Thread
+from widget.sites import create_site
+from widget.threads import find_site
+
+pytestmark = pytest.mark.browser
+
+LANGUAGES = ["en", "de", "fr", "ar", "he", "es", "pt", "it", "nl", "pl", "ru", "uk", "tr",
+             "ja", "zh_Hans"]
+WIDTHS = (320, 1280)
+HEIGHT = 800
+VIEWS = [(320, "light"), (1280, "dark"), (320, "dark"), (1280, "light")]
+EVERY_VIEW = {"en", "ar"}
+CATALOGUE = Path(__file__).parents[2] / "widget" / "translations" / "messages.pot"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+# Strings that are rightly the same as the English in a language, with the reason.
+SAME_AS_ENGLISH = {
+    "de": set(),
+}
+# Numbers with a unit ("120 ms", "2 KiB") read the same in every language we ship.
+NUMBERS = re.compile(r"[\d\s.,:%()]*(ms|KiB|MB|px)?")
+
+
+def same_as_english(lang, text):
+    return text in SAME_AS_ENGLISH.get(lang, ()) or NUMBERS.fullmatch(text)
+
+
+LIMITS = {"RATELIMIT_ENABLED": True, "RATELIMIT_POST": "10000 per minute",
+          "RATELIMIT_POST_THREAD": "10000 per minute", "RATELIMIT_ACTIONS": "10000 per minute",
+          "THREAD_PAGE_SIZE": 5, "DEMO": True}
+
+
+@dataclass
+class Page:
+    """A page: its name, and how a browser tab reaches it (`go(tab, world)`)."""
+
+    name: str
+    go: Callable
+    signed_in: bool = False
+    reload_per_theme: bool = False
+
+
+def get(path_of):
+    """A page reached by a GET of path_of(world)."""
+    return lambda tab, world: tab.goto(world.app.base_url + path_of(world))
+
+
+def thread(article, extra=""):
+    return lambda world: (f"/t/{world.site}?url={quote(world.host.origin + article, safe='')}"
+                          + extra)
+
+
+def submit(fill, article="/article.html", use_button=None):
+    """A page that is the answer to the thread form sent without scripts: open the thread,
+    fill the form (fill: {name: value}) and send it past the script and the browser's
+    own checks, as a reader without scripts does. Returns the answer."""
+    def go(tab, world):
+        get(thread(article))(tab, world)
+        with tab.expect_navigation() as answer:
+            tab.evaluate("""([fields, button]) => {
+              const form = document.getElementById("reply-form");
+              for (const [name, value] of Object.entries(fields)) form.elements[name].value = value;
+              if (button) form.action = form.querySelector(button).formAction;
+              HTMLFormElement.prototype.submit.call(form);
+            }""", [fill, use_button])
+        return answer.value
+    return go
+
+
+def rate_limited(tab, world):
+    """The 429 answer, typed text kept: one thread's limit is made one post an hour (the
+    worker's first post there is still within it)."""
+    world.app.config["RATELIMIT_POST_THREAD"] = "1 per hour"
+    try:
+        for _attempt in range(2):
+            if submit({"text": "Kept for later", "name": "Kay"}, "/limited.html")(
+                    tab, world).status == 429:
+                return
+        raise AssertionError("the second post to a thread limited to one was not refused")
+    finally:
+        world.app.config["RATELIMIT_POST_THREAD"] = LIMITS["RATELIMIT_POST_THREAD"]
+
+
+def import_report(tab, world):
+    get(lambda w: f"/admin/sites/{w.import_site}")(tab, world)
+    tab.locator("select[name=format]").select_option("wordpress")
+    tab.locator("input[type=file]").set_input_files(FIXTURES / "wordpress-isso.xml")
+    with tab.expect_navigation():
+        tab.locator("#import button[type=submit], form[action$='/import'] button[type=submit]").first.click()
+    tab.locator("#import-report").wait_for()
+
+
+def demo_article(tab, world):
+    tab.goto(world.app.base_url + "/")
+    tab.frame_locator("#comments iframe").locator(".thread-count").wait_for()
+
+
+PAGES = [
+    Page("thread, empty", get(thread("/empty.html"))),
+    Page("thread, a discussion", get(thread("/article.html"))),
+    Page("thread, closed", get(thread("/closed.html"))),
+    Page("thread, own comment awaiting moderation", get(thread("/pending.html"))),
+    Page("thread, page 2", get(thread("/big.html", "&page=2"))),
+    Page("thread, no-script preview",
+         submit({"text": "**Bold** and `code`"}, use_button="button.form-preview")),
+    Page("thread, form with errors", submit({"text": "Words", "email": "not-an-email"})),
+    Page("comment edit page", get(lambda w: f"/t/{w.site}/c/{w.own_comment}/edit"
+                                           f"?url={quote(w.host.origin + '/pending.html', safe='')}")),
+    Page("embed on the demo article", demo_article, reload_per_theme=True),
+    Page("unknown site", get(lambda w: "/t/no-such-site?url=https%3A%2F%2Fexample.org%2Fa")),
+    Page("origin refused", get(lambda w: f"/t/{w.site}?url=https%3A%2F%2Felsewhere.example%2Fa")),
+    Page("404", get(lambda w: "/no/such/page")),
+    Page("413", submit({"text": "x" * 300_000, "name": "Kay"})),
+    Page("429", rate_limited),
+    Page("mail: confirm", get(lambda w: w.mail["confirm"])),
+    Page("mail: unsubscribe", get(lambda w: w.mail["unsubscribe"])),
+    Page("mail: approve", get(lambda w: w.mail["approve"])),
+    Page("mail: delete", get(lambda w: w.mail["delete"])),
+    Page("mail: sign-in link", get(lambda w: w.mail["sign_in"])),
+    Page("dashboard: login", get(lambda w: "/admin/login")),
+    Page("dashboard: overview", get(lambda w: "/admin/"), signed_in=True),
+    Page("dashboard: queue", get(lambda w: "/admin/comments"), signed_in=True),
+    Page("dashboard: all comments", get(lambda w: "/admin/comments?status=all"), signed_in=True),
+    Page("dashboard: threads", get(lambda w: "/admin/threads"), signed_in=True),
+    Page("dashboard: sites", get(lambda w: "/admin/sites"), signed_in=True),
+    Page("dashboard: a site", get(lambda w: f"/admin/sites/{w.ids['site']}"), signed_in=True),
+    Page("dashboard: new site", get(lambda w: "/admin/sites/new"), signed_in=True),
+    Page("dashboard: import report", import_report, signed_in=True),
+    Page("dashboard: bans", get(lambda w: "/admin/bans"), signed_in=True),
+    Page("dashboard: new ban", get(lambda w: f"/admin/bans/new?comment={w.ids['pending']}"),
+         signed_in=True),
+    Page("dashboard: audit", get(lambda w: "/admin/audit"), signed_in=True),
+    Page("dashboard: a commenter", get(lambda w: f"/admin/commenters/{w.ids['member']}"),
+         signed_in=True),
+    Page("dashboard: a banned commenter", get(lambda w: f"/admin/commenters/{w.ids['banned']}"),
+         signed_in=True),
+    Page("dashboard: edit a comment", get(lambda w: f"/admin/comments/{w.ids['pending']}/edit"),
+         signed_in=True),
+    Page("dashboard: webhooks", get(lambda w: f"/admin/sites/{w.ids['site']}/webhooks"),
+         signed_in=True),
+    Page("dashboard: API tokens", get(lambda w: "/admin/api-tokens"), signed_in=True),
+    Page("dashboard: API docs", get(lambda w: "/api/v1/docs"), signed_in=True),
+]
+
+
+class Catalogue:
+    """Our msgids: a string of the page that is one of them (placeholders filled) came
+    from a translatable message."""
+
+    def __init__(self):
+        with CATALOGUE.open("rb") as file:
+            ids = [id_ for message in read_po(file) if message.id
+                   for id_ in (message.id if isinstance(message.id, tuple) else (message.id,))]
+        self.exact = {" ".join(id_.split()) for id_ in ids}
+        placeholder = re.compile(r"%\(\w+\)[sd]|%[sd]")
+        self.patterns = [re.compile("".join(
+            ".+?" if placeholder.fullmatch(part) else re.escape(part)
+            for part in re.split(r"(%\(\w+\)[sd]|%[sd])", " ".join(id_.split()))) + "$")
+            for id_ in self.exact if placeholder.search(id_)]
+
+    def knows(self, text):
+        return text in self.exact or any(pattern.match(text) for pattern in self.patterns)
+
+
+class World:
+    """One worker's app, seeded with every state a page can be in, and its two tabs."""
+
+    def __init__(self, browser, folder, sqlite_template):
+        self._stack = []
+        self.app = self._enter(serving_app(folder, sqlite_template, LIMITS))
+        (folder / "host").mkdir()
+        self.host = self._enter(serving_folder(folder / "host"))
+        self.site = register_host_site(self.app, self.host)
+        self.ids = seed_dashboard(self.app, self.site, self.host.origin + "/dashboard.html")
+        seed_discussion(self.app, self.site, self.host.origin + "/article.html")
+        seed(self.app, self.site, self.host.origin + "/big.html", 14, replies_every=4)
+        with self.app.app_context():
+            site = find_site(self.site)
+            make_thread(site, url=self.host.origin + "/empty.html", title="Empty")
+            closed = make_thread(site, url=self.host.origin + "/closed.html", title="Closed")
+            make_comment(closed, "Said before it closed.", author="Ann")
+            closed.closed = True
+            db.session.commit()
+            make_thread(site, url=self.host.origin + "/pending.html", title="Pending")
+            self.import_site = make_site("Old blog", origins=["http://example.tld"]).id
+            create_site("Demo", [self.app.base_url], key="demo")
+        self.mail = self._mail_links()
+        self.reader = browser.new_context(bypass_csp=True)
+        self.moderator = browser.new_context(bypass_csp=True)
+        self.tabs = {False: self.reader.new_page(), True: self.moderator.new_page()}
+        self.own_comment = self._post_own_comment()
+        self._sign_in()
+        self.english = {}
+
+    def _enter(self, manager):
+        self._stack.append(manager)
+        return manager.__enter__()
+
+    def _mail_links(self):
+        with self.app.app_context(), self.app.test_request_context():
+            site = find_site(self.site)
+            thread_ = db.session.query(Thread).filter_by(
+                url=self.host.origin + "/article.html").one()
+            comment = make_comment(thread_, "Waiting", author="Bob", email="bob@example.org",
+                                   status=CommentStatus.PENDING)
+            sent = send_code(site, "kim@example.org", "Kim", None,
+                             self.host.origin + "/article.html")
+            return {
+                "confirm": f"/mail/confirm/{links.confirm_token('bob@example.org', comment.id)}",
+                "unsubscribe": f"/mail/unsubscribe/{links.unsubscribe_token('bob@example.org', comment.id)}",
+                "approve": f"/mail/moderate/{links.moderate_token(comment, 'approve', 'mod@example.com')}",
+                "delete": f"/mail/moderate/{links.moderate_token(comment, 'delete', 'mod@example.com')}",
+                "sign_in": "/account/email/" + link_token(sent.row, sent.code,
+                                                          self.host.origin + "/article.html"),
+            }
+
+    def _post_own_comment(self):
+        tab = self.tabs[False]
+        submit({"text": "My own words, awaiting a moderator.", "name": "Me"},
+               "/pending.html")(tab, self)
+        return int(tab.locator("article.comment").first.get_attribute("id")[2:])
+
+    def _sign_in(self):
+        tab = self.tabs[True]
+        tab.goto(self.app.base_url + "/admin/login")
+        tab.locator("input[type=email]").fill("boss@example.org")
+        tab.locator("input[type=password]").fill(PASSWORD)
+        with tab.expect_navigation():
+            tab.locator("input[type=password]").press("Enter")
+
+    def close(self):
+        self.reader.close()
+        self.moderator.close()
+        for manager in reversed(self._stack):
+            manager.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def world(browser, tmp_path_factory, sqlite_template):
+    world = World(browser, tmp_path_factory.mktemp("every-page"), sqlite_template)
+    yield world
+    world.close()
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return Catalogue()
+
+
+def open_page(world, page, lang, theme="light"):
+    tab = world.tabs[page.signed_in]
+    tab.set_extra_http_headers({"Accept-Language": lang.replace("_", "-")})
+    tab.emulate_media(color_scheme=theme)
+    page.go(tab, world)
+    return tab
+
+
+def facts(tab, width, texts):
+    """view_facts of every frame at this width: {frame url: facts}."""
+    tab.set_viewport_size({"width": width, "height": HEIGHT})
+    found = {}
+    for frame in tab.frames:
+        if frame is not tab.main_frame:
+            # A frame from another process learns its new width a moment later.
+            frame.wait_for_function("w => document.documentElement.clientWidth <= w", arg=width)
+        found[frame.url] = view_facts(frame, texts)
+    return found
+
+
+def steps(lang, page_index):
+    """(width, theme, measure?, axe?) for one page in one language, light ones first."""
+    if lang in EVERY_VIEW:
+        return sorted((width, theme, True, True) for width, theme in VIEWS)[::1]
+    axe_view = VIEWS[(page_index + LANGUAGES.index(lang)) % len(VIEWS)]
+    found = [(width, "light", True, (width, "light") == axe_view) for width in WIDTHS]
+    if axe_view[1] == "dark":
+        found.append((*axe_view, False, True))
+    return found
+
+
+def texts_of(found):
+    return set().union(*(facts["texts"] for facts in found.values()))
+
+
+def english_texts(world, page):
+    if page.name not in world.english:
+        tab = open_page(world, page, "en")
+        world.english[page.name] = texts_of(facts(tab, WIDTHS[-1], texts=True))
+    return world.english[page.name]
+
+
+def check_language(world, catalogue, lang):
+    problems = []
+    for index, page in enumerate(PAGES):
+        english = english_texts(world, page) if lang != "en" else None
+        shown_theme = None
+        for number, (width, theme, measure, axe) in enumerate(
+                sorted(steps(lang, index), key=lambda step: step[1] == "dark")):
+            tab = world.tabs[page.signed_in]
+            if number == 0 or (page.reload_per_theme and theme != shown_theme):
+                tab = open_page(world, page, lang, theme)
+            elif theme != shown_theme:
+                tab.emulate_media(color_scheme=theme)
+            shown_theme = theme
+            where = f"{page.name} [{lang}, {width}px, {theme}]"
+            if measure:
+                found = facts(tab, width, texts=number == 0)
+                problems += [f"{where}: {problem}" for facts_ in found.values()
+                             for problem in facts_["problems"]]
+                if number == 0 and english is None:
+                    world.english.setdefault(page.name, texts_of(found))
+                elif number == 0:
+                    untranslated = sorted(text for text in texts_of(found)
+                                          if text in english and catalogue.knows(text)
+                                          and not same_as_english(lang, text))
+                    problems += [f"{where}: English “{text}”" for text in untranslated]
+            else:
+                tab.set_viewport_size({"width": width, "height": HEIGHT})
+            if axe:
+                problems += [f"{where}: axe {problem}" for problem in axe_problems(tab)]
+    return problems
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_in(world, catalogue, lang):
+    problems = check_language(world, catalogue, lang)
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
