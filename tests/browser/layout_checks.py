@@ -63,6 +63,7 @@ VIEW_FACTS = """(withTexts) => {
     + (typeof el.className === "string" && el.className.trim() ? "." + el.className.trim().split(/\\s+/)[0] : "");
   const says = el => `"${(el.innerText || el.value || el.textContent || "").trim().replace(/\\s+/g, " ").slice(0, 40)}"`;
   const overflow = document.documentElement.scrollWidth - width;
+  const ownText = el => [...el.childNodes].some(n => n.nodeType === 3 && n.data.trim());
   const clippedByScroller = el => {
     for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
       if (getComputedStyle(up).overflowX !== "visible") return true;
@@ -75,12 +76,19 @@ VIEW_FACTS = """(withTexts) => {
       const box = el.getBoundingClientRect();
       if (box.width && (box.right > width + 1 || box.left < -1) && !clippedByScroller(el)) {
         sticking.push(`${describe(el)} [${Math.round(box.left)}, ${Math.round(box.right)}]`);
+      } else if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === "visible"
+                 && !clippedByScroller(el) && ownText(el)) {
+        sticking.push(`${describe(el)}'s text (${el.scrollWidth}px in ${el.clientWidth}px)`);
       }
     }
     problems.push(`page is ${overflow}px wider than its ${width}px window: ${sticking.slice(0, 5).join(", ")}`);
   }
-  const unseen = el => !el.getClientRects().length || el.closest(".visually-hidden, [hidden], .honeypot");
-  const ownText = el => [...el.childNodes].some(n => n.nodeType === 3 && n.data.trim());
+  // Not seen: not rendered, or a screen-reader-only box (1 px, clipped).
+  const unseen = el => {
+    const box = el.getBoundingClientRect();
+    return !el.getClientRects().length || (box.width <= 1 && box.height <= 1)
+      || el.closest(".visually-hidden, [hidden]");
+  };
   const canvas = document.createElement("canvas").getContext("2d");
   const textWidth = (el, text) => {
     const style = getComputedStyle(el);
@@ -88,10 +96,15 @@ VIEW_FACTS = """(withTexts) => {
     return canvas.measureText(text).width;
   };
   for (const el of document.body.querySelectorAll("*")) {
+    // Geometry first (cheap once laid out), styles only for the few that may be cut.
+    const wide = el.scrollWidth > el.clientWidth + 1;
+    if (!wide && !el.matches("select, input[placeholder]:placeholder-shown")) continue;
     if (unseen(el)) continue;
     const style = getComputedStyle(el);
-    const cut = el.scrollWidth > el.clientWidth + 1 && style.display !== "inline";
-    if (el.matches("select")) {
+    const cut = wide && style.display !== "inline";
+    if (el.matches("select") && style.whiteSpace === "normal") {  // its choice wraps
+      if (wide) problems.push(`select ${describe(el)} is cut: ${el.scrollWidth}px in ${el.clientWidth}px`);
+    } else if (el.matches("select")) {
       const text = el.selectedOptions.length ? el.selectedOptions[0].text : "";
       const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16;
       if (textWidth(el, text) > room + 1) problems.push(`select ${describe(el)} cuts "${text}"`);

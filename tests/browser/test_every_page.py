@@ -68,9 +68,29 @@ CATALOGUE = Path(__file__).parents[2] / "widget" / "translations" / "messages.po
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 # Strings that are rightly the same as the English in a language, with the reason.
+TECHNICAL = {"IP", "URL"}  # written so in every language we ship
 SAME_AS_ENGLISH = {
-    "de": set(),
-}
+    lang: TECHNICAL | words for lang, words in {
+        # Loanwords and words spelt alike (German "Name", "Status", "Website").
+        "de": {"Admin", "Details", "Format", "Moderation", "Name", "Schemas", "Spam", "Status",
+               "Tokens", "Webhooks", "Website", "Website (optional)"},
+        "es": {"no", "Spam", "spam", "Tokens", "Webhooks"},
+        # "File" is French for a queue (file d'attente): the queue's link, not "File".
+        "fr": {"Actions", "Article", "Description", "File", "Format", "Site", "Sites", "Type",
+               "Webhooks"},
+        "he": {"Webhooks"},  # kept in Latin letters, as Hebrew technical writing does
+        # "Ban" is Italian for bans (the link to the bans page); English loanwords.
+        "it": {"Account", "Ban", "Email", "email", "File", "In", "no", "Password", "Spam",
+               "spam"},
+        "nl": {"Account", "Dashboard", "Details", "In", "open", "Parameters", "Site", "Sites",
+               "Site “Host”", "Site “Old blog”", "Spam", "spam", "Status", "Tokens", "Type",
+               "Webhooks", "Website"},
+        "pl": {"Format", "Spam", "spam", "Status"},
+        "pt": {"Site", "Sites", "Site “Host”", "Site “Old blog”", "Spam", "spam", "Status",
+               "Tokens", "Webhooks"},
+        "tr": {"Site", "Site “Host”", "Site “Old blog”", "Spam", "spam"},
+    }.items()
+} | {lang: TECHNICAL for lang in ("ar", "ja", "ru", "uk", "zh_Hans")}
 # Numbers with a unit ("120 ms", "2 KiB") read the same in every language we ship.
 NUMBERS = re.compile(r"[\d\s.,:%()]*(ms|KiB|MB|px)?")
 
@@ -105,18 +125,29 @@ def thread(article, extra=""):
 
 
 def submit(fill, article="/article.html", use_button=None):
-    """A page that is the answer to the thread form sent without scripts: open the thread,
-    fill the form (fill: {name: value}) and send it past the script and the browser's
-    own checks, as a reader without scripts does. Returns the answer."""
+    """A page that is the answer to the thread form sent without scripts, filled with
+    fill ({name: value}) past the browser's own checks, as a reader without scripts
+    sends it. The form's hidden fields come from the thread, read once (World.form);
+    sending it from the page the tab is on saves opening the thread each time."""
     def go(tab, world):
-        get(thread(article))(tab, world)
+        action, fields, buttons = world.form(article)
+        if not tab.url.startswith(world.app.base_url):
+            tab.goto(world.app.base_url + "/no/such/page")  # the session cookie goes along
         with tab.expect_navigation() as answer:
-            tab.evaluate("""([fields, button]) => {
-              const form = document.getElementById("reply-form");
-              for (const [name, value] of Object.entries(fields)) form.elements[name].value = value;
-              if (button) form.action = form.querySelector(button).formAction;
+            tab.evaluate("""([action, fields]) => {
+              const form = document.createElement("form");
+              form.method = "post";
+              form.action = action;
+              for (const [name, value] of Object.entries(fields)) {
+                const input = document.createElement("input");
+                input.type = "hidden";
+                input.name = name;
+                input.value = value;
+                form.append(input);
+              }
+              document.body.append(form);
               HTMLFormElement.prototype.submit.call(form);
-            }""", [fill, use_button])
+            }""", [buttons[use_button] if use_button else action, {**fields, **fill}])
         return answer.value
     return go
 
@@ -221,6 +252,7 @@ class World:
 
     def __init__(self, browser, folder, sqlite_template):
         self._stack = []
+        self._forms = {}
         self.app = self._enter(serving_app(folder, sqlite_template, LIMITS))
         (folder / "host").mkdir()
         self.host = self._enter(serving_folder(folder / "host"))
@@ -267,6 +299,24 @@ class World:
                 "sign_in": "/account/email/" + link_token(sent.row, sent.code,
                                                           self.host.origin + "/article.html"),
             }
+
+    def form(self, article):
+        """(action, hidden fields, {button selector: its formaction}) of the thread form
+        on the article, read once."""
+        if article not in self._forms:
+            tab = self.tabs[False]
+            get(thread(article))(tab, self)
+            self._forms[article] = tab.evaluate("""() => {
+              const form = document.getElementById("reply-form");
+              const fields = {};
+              for (const input of form.querySelectorAll("input[type=hidden]")) fields[input.name] = input.value;
+              const buttons = {};
+              for (const button of form.querySelectorAll("button[formaction]")) {
+                buttons["button." + button.classList[button.classList.length - 1]] = button.formAction;
+              }
+              return [form.action, fields, buttons];
+            }""")
+        return self._forms[article]
 
     def _post_own_comment(self):
         tab = self.tabs[False]
