@@ -429,3 +429,33 @@ def check_language(world, catalogue, lang):
 def test_every_page_in(world, catalogue, lang):
     problems = check_language(world, catalogue, lang)
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def test_the_view_facts_find_what_they_should(context_for):
+    """The harness itself: overflow (the old right-to-left honeypot), text cut by its
+    box or its ellipsis, a cut choice and a cut button are found; the page's strings
+    include attributes and leave out text marked as another language."""
+    tab = context_for(viewport={"width": 320, "height": 600})
+    tab.set_content("""<html lang="de" dir="rtl"><body>
+      <form style="position:relative"><p style="position:absolute;left:-10000px">x</p></form>
+      <div style="width:80px;overflow:hidden;white-space:nowrap">Abgeschnittener Text hier</div>
+      <p style="width:80px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap">Auslassungspunkte am Ende</p>
+      <select style="width:60px"><option>Eine lange Auswahl</option></select>
+      <button style="width:40px;overflow:hidden;white-space:nowrap">Abschicken jetzt</button>
+      <input placeholder="Ihr Name" aria-label="Name"><span lang="en">Post comment</span>
+    </body></html>""")
+    found = view_facts(tab.main_frame)
+    problems = "\n".join(found["problems"])
+    assert "page is 99" in problems and "px wider than its 320px window: p [" in problems
+    assert '"Abgeschnittener Text hier" is cut by its box' in problems
+    assert '"Auslassungspunkte am Ende" is cut by its box' in problems
+    assert 'cuts "Eine lange Auswahl"' in problems
+    assert 'button "Abschicken jetzt" is cut' in problems
+    assert {"Ihr Name", "Name", "Abgeschnittener Text hier"} <= set(found["texts"])
+    assert "Post comment" not in found["texts"]
+
+
+def test_the_catalogue_knows_our_strings_with_their_placeholders_filled(catalogue):
+    assert catalogue.knows("Post comment") and catalogue.knows("Show comments (4)")
+    assert catalogue.knows("Reply to Ann") and not catalogue.knows("Ann")
+    assert not same_as_english("de", "Kommentare") and same_as_english("de", "120 ms")
