@@ -20,12 +20,14 @@ from tests.browser.conftest import serve_folder
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 BLOCKING_IMPACTS = {"serious", "critical"}
 
-RUN = """async (blocking) => {
+RUN = """async ([blocking, skipped]) => {
   const impact = id => (axe._audit.data.checks[id] || {}).impact;
   const rules = {};
   for (const rule of axe._audit.rules) {
     const checks = [...rule.any, ...rule.all, ...rule.none].map(check => check.id || check);
-    if (!checks.some(id => blocking.includes(impact(id)))) rules[rule.id] = {enabled: false};
+    if (!checks.some(id => blocking.includes(impact(id))) || skipped.includes(rule.id)) {
+      rules[rule.id] = {enabled: false};
+    }
   }
   const results = await axe.run(document, { resultTypes: ["violations"], rules });
   return results.violations.map(v => ({
@@ -42,10 +44,11 @@ def axe_url():
     return f"{server.origin}/{AXE.name}"
 
 
-def axe_problems(page):
-    """Serious and critical axe-core violations on the page, as readable lines."""
+def axe_problems(page, skip=()):
+    """Serious and critical axe-core violations on the page, as readable lines (rules
+    in skip not run)."""
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(url=axe_url())
-    violations = page.evaluate(RUN, sorted(BLOCKING_IMPACTS))
+    violations = page.evaluate(RUN, [sorted(BLOCKING_IMPACTS), list(skip)])
     return [f"{v['id']} ({v['impact']}): {v['help']}\n  " + "\n  ".join(v["nodes"][:5])
             for v in violations if v["impact"] in BLOCKING_IMPACTS]

@@ -14,26 +14,34 @@ and delete, the sign-in link).
 
 How it stays fast (one test item per language, so pytest-xdist shares them out):
 - one app, one browser context for readers and one for the signed-in moderator per
-  worker, built once for the module; each page is opened once per language and then
-  measured at the four views by resizing the window and switching the emulated colour
-  scheme (no reload; the embed, whose loader reads the host's scheme once, is reloaded);
-- the cheap checks (overflow, cut text, the page's strings) are one evaluate per view
-  and frame (layout_checks.view_facts);
-- axe, the expensive part, runs in a covering design: page number p in language number l
-  (LANGUAGES order) gets axe once, at VIEWS[(p + l) % 4]; so every page gets axe in every
-  language, and at each of the four (width, theme) views in three or four languages.
-  English and Arabic (left to right and right to left) get axe at all four views.
+  worker, built once for the module; each page is opened once per language, then
+  measured by resizing the window (no reload) and, for axe, switching the emulated
+  colour scheme (the embed, whose loader reads the host's scheme once, is reloaded);
+- the cheap checks (overflow, cut text, the page's strings) are one evaluate per width
+  and frame (layout_checks.view_facts). They measure geometry, which the theme does
+  not change (it changes colours only), so they run at 320 and 1,280 px in the light
+  theme; English and Arabic run them in the dark theme too.
+- axe, the expensive part, in a covering design (VIEWS, LANGUAGES in this order):
+  page number p in language number l gets axe once, at VIEWS[(p + l) % 4], so every
+  page gets axe in every language and, over the languages, at each of the four (width,
+  theme) views three or four times. English and Arabic (left to right and right to
+  left) get axe at all four views of every page. The two colour rules (COLOUR_RULES:
+  contrast, links told from text by colour) check the theme's colours, the same in
+  every language, so they run in English and Arabic only, where every view is.
 - The English strings: the page's visible text, and the placeholder, title, aria-label,
   alt and button values, are compared with the English rendering of the same page (made
-  once per worker); a string found on both that is a msgid of our catalogue
-  (widget/translations/messages.pot) is an untranslated one, unless SAME_AS_ENGLISH
-  allows it for that language, with a reason.
+  once per worker, or taken from the English test); a string found on both that is a
+  msgid of our catalogue (widget/translations/messages.pot, placeholders filled by
+  anything) is an untranslated one, unless SAME_AS_ENGLISH allows it for that
+  language, with a reason. Text marked with another lang (a language's own name, the
+  API reference's English) is not the page's to translate.
+
+Known to fail until the `looks` branch is merged: the import report is wider than a
+320 px phone in every language (its term column does not wrap).
 """
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
-from functools import cached_property
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
@@ -64,6 +72,9 @@ WIDTHS = (320, 1280)
 HEIGHT = 800
 VIEWS = [(320, "light"), (1280, "dark"), (320, "dark"), (1280, "light")]
 EVERY_VIEW = {"en", "ar"}
+# Rules about colours alone (text against its background, links against text): what they
+# check is the theme's, the same in every language; run where every view is (en, ar).
+COLOUR_RULES = ("color-contrast", "link-in-text-block")
 CATALOGUE = Path(__file__).parents[2] / "widget" / "translations" / "messages.pot"
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -106,10 +117,12 @@ LIMITS = {"RATELIMIT_ENABLED": True, "RATELIMIT_POST": "10000 per minute",
 
 @dataclass
 class Page:
-    """A page: its name, and how a browser tab reaches it (`go(tab, world)`)."""
+    """A page: its name, how a browser tab reaches it (`go(tab, world)`), and what on it
+    shows that it is that page (a CSS selector)."""
 
     name: str
     go: Callable
+    shows: str = "h1"
     signed_in: bool = False
     reload_per_theme: bool = False
 
@@ -181,22 +194,29 @@ def demo_article(tab, world):
 
 
 PAGES = [
-    Page("thread, empty", get(thread("/empty.html"))),
-    Page("thread, a discussion", get(thread("/article.html"))),
-    Page("thread, closed", get(thread("/closed.html"))),
-    Page("thread, own comment awaiting moderation", get(thread("/pending.html"))),
-    Page("thread, page 2", get(thread("/big.html", "&page=2"))),
+    Page("thread, empty", get(thread("/empty.html")),
+         "body:not(:has(article.comment)) #reply-form"),
+    Page("thread, a discussion", get(thread("/article.html")), ".comment-replies pre code"),
+    Page("thread, closed", get(thread("/closed.html")), ".thread-closed"),
+    Page("thread, own comment awaiting moderation", get(thread("/pending.html")),
+         "article.comment-pending"),
+    Page("thread, page 2", get(thread("/big.html", "&page=2")), ".page-where"),
     Page("thread, no-script preview",
-         submit({"text": "**Bold** and `code`"}, use_button="button.form-preview")),
-    Page("thread, form with errors", submit({"text": "Words", "email": "not-an-email"})),
+         submit({"text": "**Bold** and `code`"}, use_button="button.form-preview"),
+         ".comment-preview strong"),
+    Page("thread, form with errors", submit({"text": "Words", "email": "not-an-email"}),
+         "#reply-form .field-error"),
     Page("comment edit page", get(lambda w: f"/t/{w.site}/c/{w.own_comment}/edit"
-                                           f"?url={quote(w.host.origin + '/pending.html', safe='')}")),
-    Page("embed on the demo article", demo_article, reload_per_theme=True),
-    Page("unknown site", get(lambda w: "/t/no-such-site?url=https%3A%2F%2Fexample.org%2Fa")),
-    Page("origin refused", get(lambda w: f"/t/{w.site}?url=https%3A%2F%2Felsewhere.example%2Fa")),
-    Page("404", get(lambda w: "/no/such/page")),
-    Page("413", submit({"text": "x" * 300_000, "name": "Kay"})),
-    Page("429", rate_limited),
+                                           f"?url={quote(w.host.origin + '/pending.html', safe='')}"),
+         ".edit-page .edit-form"),
+    Page("embed on the demo article", demo_article, "#comments iframe", reload_per_theme=True),
+    Page("unknown site", get(lambda w: "/t/no-such-site?url=https%3A%2F%2Fexample.org%2Fa"),
+         ".notice-error"),
+    Page("origin refused", get(lambda w: f"/t/{w.site}?url=https%3A%2F%2Felsewhere.example%2Fa"),
+         ".notice-error"),
+    Page("404", get(lambda w: "/no/such/page"), ".notice-error"),
+    Page("413", submit({"text": "x" * 300_000, "name": "Kay"}), ".notice-error"),
+    Page("429", rate_limited, ".thread:has(.notice-error) textarea"),
     Page("mail: confirm", get(lambda w: w.mail["confirm"])),
     Page("mail: unsubscribe", get(lambda w: w.mail["unsubscribe"])),
     Page("mail: approve", get(lambda w: w.mail["approve"])),
@@ -204,13 +224,13 @@ PAGES = [
     Page("mail: sign-in link", get(lambda w: w.mail["sign_in"])),
     Page("dashboard: login", get(lambda w: "/admin/login")),
     Page("dashboard: overview", get(lambda w: "/admin/"), signed_in=True),
-    Page("dashboard: queue", get(lambda w: "/admin/comments"), signed_in=True),
+    Page("dashboard: queue", get(lambda w: "/admin/comments"), "ol.queue", signed_in=True),
     Page("dashboard: all comments", get(lambda w: "/admin/comments?status=all"), signed_in=True),
     Page("dashboard: threads", get(lambda w: "/admin/threads"), signed_in=True),
     Page("dashboard: sites", get(lambda w: "/admin/sites"), signed_in=True),
     Page("dashboard: a site", get(lambda w: f"/admin/sites/{w.ids['site']}"), signed_in=True),
     Page("dashboard: new site", get(lambda w: "/admin/sites/new"), signed_in=True),
-    Page("dashboard: import report", import_report, signed_in=True),
+    Page("dashboard: import report", import_report, "#import-report", signed_in=True),
     Page("dashboard: bans", get(lambda w: "/admin/bans"), signed_in=True),
     Page("dashboard: new ban", get(lambda w: f"/admin/bans/new?comment={w.ids['pending']}"),
          signed_in=True),
@@ -356,6 +376,7 @@ def open_page(world, page, lang, theme="light"):
     tab.set_extra_http_headers({"Accept-Language": lang.replace("_", "-")})
     tab.emulate_media(color_scheme=theme)
     page.go(tab, world)
+    assert tab.locator(page.shows).count(), f"{page.name}: nothing on it matches {page.shows}"
     return tab
 
 
@@ -421,7 +442,8 @@ def check_language(world, catalogue, lang):
             else:
                 tab.set_viewport_size({"width": width, "height": HEIGHT})
             if axe:
-                problems += [f"{where}: axe {problem}" for problem in axe_problems(tab)]
+                skip = () if lang in EVERY_VIEW else COLOUR_RULES
+                problems += [f"{where}: axe {problem}" for problem in axe_problems(tab, skip)]
     return problems
 
 
