@@ -110,9 +110,13 @@ def same_as_english(lang, text):
     return text in SAME_AS_ENGLISH.get(lang, ()) or NUMBERS.fullmatch(text)
 
 
-LIMITS = {"RATELIMIT_ENABLED": True, "RATELIMIT_POST": "10000 per minute",
-          "RATELIMIT_POST_THREAD": "10000 per minute", "RATELIMIT_ACTIONS": "10000 per minute",
-          "THREAD_PAGE_SIZE": 5, "DEMO": True}
+APP_CONFIG = {
+    "RATELIMIT_ENABLED": True, "RATELIMIT_POST": "10000 per minute",
+    "RATELIMIT_POST_THREAD": "10000 per minute", "RATELIMIT_ACTIONS": "10000 per minute",
+    "THREAD_PAGE_SIZE": 5, "DEMO": True,
+    # Long enough for a slow run: the own comment stays editable, the link valid.
+    "EDIT_WINDOW": 3600, "SIGN_IN_CODE_LIFETIME": 3600,
+}
 
 
 @dataclass
@@ -176,7 +180,7 @@ def rate_limited(tab, world):
                 return
         raise AssertionError("the second post to a thread limited to one was not refused")
     finally:
-        world.app.config["RATELIMIT_POST_THREAD"] = LIMITS["RATELIMIT_POST_THREAD"]
+        world.app.config["RATELIMIT_POST_THREAD"] = APP_CONFIG["RATELIMIT_POST_THREAD"]
 
 
 def import_report(tab, world):
@@ -192,6 +196,8 @@ def demo_article(tab, world):
     tab.goto(world.app.base_url + "/")
     tab.frame_locator("#comments iframe").locator(".thread-count").wait_for()
 
+
+MAIL_FORM = "main form button[type=submit]"  # a mail link's page asks before it acts
 
 PAGES = [
     Page("thread, empty", get(thread("/empty.html")),
@@ -217,11 +223,11 @@ PAGES = [
     Page("404", get(lambda w: "/no/such/page"), ".notice-error"),
     Page("413", submit({"text": "x" * 300_000, "name": "Kay"}), ".notice-error"),
     Page("429", rate_limited, ".thread:has(.notice-error) textarea"),
-    Page("mail: confirm", get(lambda w: w.mail["confirm"])),
-    Page("mail: unsubscribe", get(lambda w: w.mail["unsubscribe"])),
-    Page("mail: approve", get(lambda w: w.mail["approve"])),
-    Page("mail: delete", get(lambda w: w.mail["delete"])),
-    Page("mail: sign-in link", get(lambda w: w.mail["sign_in"])),
+    Page("mail: confirm", get(lambda w: w.mail["confirm"]), MAIL_FORM),
+    Page("mail: unsubscribe", get(lambda w: w.mail["unsubscribe"]), MAIL_FORM),
+    Page("mail: approve", get(lambda w: w.mail["approve"]), MAIL_FORM),
+    Page("mail: delete", get(lambda w: w.mail["delete"]), MAIL_FORM),
+    Page("mail: sign-in link", get(lambda w: w.mail["sign_in"]), MAIL_FORM),
     Page("dashboard: login", get(lambda w: "/admin/login")),
     Page("dashboard: overview", get(lambda w: "/admin/"), signed_in=True),
     Page("dashboard: queue", get(lambda w: "/admin/comments"), "ol.queue", signed_in=True),
@@ -273,7 +279,7 @@ class World:
     def __init__(self, browser, folder, sqlite_template):
         self._stack = []
         self._forms = {}
-        self.app = self._enter(serving_app(folder, sqlite_template, LIMITS))
+        self.app = self._enter(serving_app(folder, sqlite_template, APP_CONFIG))
         (folder / "host").mkdir()
         self.host = self._enter(serving_folder(folder / "host"))
         self.site = register_host_site(self.app, self.host)
@@ -481,3 +487,8 @@ def test_the_catalogue_knows_our_strings_with_their_placeholders_filled(catalogu
     assert catalogue.knows("Post comment") and catalogue.knows("Show comments (4)")
     assert catalogue.knows("Reply to Ann") and not catalogue.knows("Ann")
     assert not same_as_english("de", "Kommentare") and same_as_english("de", "120 ms")
+
+
+def test_every_language_we_ship_is_visited(app):
+    from widget.i18n import available_languages
+    assert sorted(LANGUAGES) == sorted(available_languages())
