@@ -71,17 +71,18 @@ VIEW_FACTS = """(withTexts) => {
     return false;
   };
   if (overflow > 1) {
-    const sticking = [];
+    const sticking = [], outside = [];  // partly in the window first (a skip link is all out)
     for (const el of document.body.querySelectorAll("*")) {
       const box = el.getBoundingClientRect();
       if (box.width && (box.right > width + 1 || box.left < -1) && !clippedByScroller(el)) {
-        sticking.push(`${describe(el)} [${Math.round(box.left)}, ${Math.round(box.right)}]`);
+        (box.right < 0 || box.left > width ? outside : sticking)
+          .push(`${describe(el)} [${Math.round(box.left)}, ${Math.round(box.right)}]`);
       } else if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === "visible"
                  && !clippedByScroller(el) && ownText(el)) {
         sticking.push(`${describe(el)}'s text (${el.scrollWidth}px in ${el.clientWidth}px)`);
       }
     }
-    problems.push(`page is ${overflow}px wider than its ${width}px window: ${sticking.slice(0, 5).join(", ")}`);
+    problems.push(`page is ${overflow}px wider than its ${width}px window: ${sticking.concat(outside).slice(0, 5).join(", ")}`);
   }
   // Not seen: not rendered, or a screen-reader-only box (1 px, clipped).
   const unseen = el => {
