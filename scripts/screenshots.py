@@ -6,6 +6,7 @@ the demo article light and dark, a 320 px phone, the thread in Arabic (right to 
 ways to sign in and a signed-in member's thread, and the admin moderation queue.
 """
 
+import struct
 import sys
 import tempfile
 import threading
@@ -30,6 +31,8 @@ from widget.markup import render_comment  # noqa: E402
 from widget.sites import create_site  # noqa: E402
 
 OUTPUT = PROJECT / "docs" / "screenshots"
+# (min width, max width, min height, max height) of every picture, in pixels.
+PICTURE_BOUNDS = (300, 1400, 200, 3200)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
@@ -83,6 +86,18 @@ def serve(app):
     return server
 
 
+def check_size(path):
+    """Fail unless the PNG's width and height are within PICTURE_BOUNDS; say them."""
+    with path.open("rb") as file:
+        header = file.read(24)
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    width, height = struct.unpack(">II", header[16:24])
+    low_width, high_width, low_height, high_height = PICTURE_BOUNDS
+    assert low_width <= width <= high_width and low_height <= height <= high_height, (
+        f"{path.name} is {width}×{height} px, outside {PICTURE_BOUNDS}")
+    print(f"wrote {path.relative_to(PROJECT)} ({width}×{height})")
+
+
 def shoot(browser, url, path, width, color_scheme="light", full_page=True, wait_for=None):
     context = browser.new_context(viewport={"width": width, "height": 900},
                                   color_scheme=color_scheme, device_scale_factor=1)
@@ -93,7 +108,7 @@ def shoot(browser, url, path, width, color_scheme="light", full_page=True, wait_
     page.wait_for_timeout(300)  # the loader's resize, and fonts
     page.screenshot(path=str(path), full_page=full_page)
     context.close()
-    print(f"wrote {path.relative_to(PROJECT)}")
+    check_size(path)
 
 
 def wait_for_embedded_thread(page):
@@ -130,8 +145,9 @@ def seed_queue(app, site_key, base):
         create_admin(ADMIN_EMAIL, ADMIN_PASSWORD)
 
 
-def shoot_admin_queue(browser, base, path):
-    context = browser.new_context(viewport={"width": 1100, "height": 900}, device_scale_factor=1)
+def shoot_admin_queue(browser, base, path, width=1100, height=900):
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  device_scale_factor=1)
     page = context.new_page()
     page.goto(base + "/admin/login")
     page.locator("input[type=email]").fill(ADMIN_EMAIL)
@@ -141,7 +157,7 @@ def shoot_admin_queue(browser, base, path):
     page.goto(base + "/admin/comments")
     page.screenshot(path=str(path), full_page=True)
     context.close()
-    print(f"wrote {path.relative_to(PROJECT)}")
+    check_size(path)
 
 
 def wait_for_signed_in_thread(page):
@@ -169,7 +185,7 @@ def shoot_thread_top(browser, url, path, prepare, height=560):
     page.screenshot(path=str(path), full_page=True,
                     clip={"x": box["x"], "y": box["y"], "width": box["width"], "height": height})
     context.close()
-    print(f"wrote {path.relative_to(PROJECT)}")
+    check_size(path)
 
 
 def main():
@@ -211,6 +227,8 @@ def main():
                                  wait_for_signed_in_thread, height=420)
                 seed_queue(app, "demo", base)
                 shoot_admin_queue(browser, base, OUTPUT / "admin-queue.png")
+                shoot_admin_queue(browser, base, OUTPUT / "admin-queue-phone-375.png",
+                                  width=375, height=740)
                 browser.close()
         finally:
             server.shutdown()

@@ -199,6 +199,8 @@ def test_static_urls_carry_a_content_hash_and_are_cached_for_a_year(client, site
     assert versioned.status_code == 200
     assert "immutable" in versioned.headers["Cache-Control"]
     assert "max-age=31536000" in versioned.headers["Cache-Control"]
+    # Flask's "no-cache" would make every page load ask again for every file.
+    assert "no-cache" not in versioned.headers["Cache-Control"]
     outdated = client.get("/static/thread.js?v=000000000000")
     outdated.close()
     assert "immutable" not in outdated.headers["Cache-Control"]

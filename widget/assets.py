@@ -67,6 +67,7 @@ def _cache_versioned_files(response):
     except (OSError, KeyError):
         return response
     if request.args.get("v") == current:
+        response.cache_control.no_cache = None  # Flask's default for files: ask every time
         response.cache_control.public = True
         response.cache_control.max_age = ONE_YEAR
         response.cache_control.immutable = True

@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -123,32 +124,35 @@ def live_app_config():
     return {}
 
 
-@pytest.fixture
-def live_app(tmp_path, sqlite_template, live_app_config):
-    """The service on http://localhost:PORT with a fresh SQLite database."""
-    database = tmp_path / "live.sqlite"
+@contextmanager
+def serving_app(folder, sqlite_template, extra_config=None):
+    """The service on http://localhost:PORT with a fresh SQLite database in folder."""
+    database = folder / "live.sqlite"
     shutil.copy(sqlite_template, database)
     config = {**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-              **live_app_config}
+              **(extra_config or {})}
     config.pop("SERVER_NAME")
-    app = create_app(config, instance_path=str(tmp_path))
+    app = create_app(config, instance_path=str(folder))
     server = ServerThread(make_server("127.0.0.1", 0, app, threaded=True))
     app.base_url = f"http://localhost:{server.port}"
-    yield app
-    server.stop()
-    with app.app_context():
-        db.engine.dispose()
+    try:
+        yield app
+    finally:
+        server.stop()
+        with app.app_context():
+            db.engine.dispose()
 
 
-@pytest.fixture
-def host_site(tmp_path):
-    """A second site (http://127.0.0.1:PORT) serving article pages written to its folder."""
-    folder = tmp_path / "host"
-    folder.mkdir()
-
+def serve_folder(folder, headers=None):
+    """The files in folder on http://127.0.0.1:PORT (with these extra response headers)."""
     class Handler(SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=str(folder), **kwargs)
+
+        def end_headers(self):
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            super().end_headers()
 
         def log_message(self, *args):
             pass
@@ -156,16 +160,46 @@ def host_site(tmp_path):
     server = ServerThread(ThreadingHTTPServer(("127.0.0.1", 0), Handler))
     server.folder = folder
     server.origin = f"http://127.0.0.1:{server.port}"
-    yield server
-    server.stop()
+    return server
+
+
+@contextmanager
+def serving_folder(folder):
+    """A second site (http://127.0.0.1:PORT) serving the files written to folder."""
+    server = serve_folder(folder)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def live_app(tmp_path, sqlite_template, live_app_config):
+    """The service on http://localhost:PORT with a fresh SQLite database."""
+    with serving_app(tmp_path, sqlite_template, live_app_config) as app:
+        yield app
+
+
+@pytest.fixture
+def host_site(tmp_path):
+    """A second site (http://127.0.0.1:PORT) serving article pages written to its folder."""
+    folder = tmp_path / "host"
+    folder.mkdir()
+    with serving_folder(folder) as server:
+        yield server
+
+
+def register_host_site(live_app, host_site):
+    """A registered site whose pages live on host_site and embed live_app; its key."""
+    with live_app.app_context():
+        site = create_site("Host", [host_site.origin, live_app.base_url])
+        return site.key
 
 
 @pytest.fixture
 def live_site(live_app, host_site):
     """A registered site whose pages live on host_site and embed live_app."""
-    with live_app.app_context():
-        site = create_site("Host", [host_site.origin, live_app.base_url])
-        return site.key
+    return register_host_site(live_app, host_site)
 
 
 def sign_in_to_dashboard(page, live_app, email="boss@example.org"):

@@ -39,11 +39,15 @@ def test_axe_finds_what_it_should(context_for):
 
 @pytest.fixture
 def seeded_thread(live_app, live_site, host_site):
+    return seed_discussion(live_app, live_site, host_site.origin + ARTICLE_PATH)
+
+
+def seed_discussion(live_app, site_key, article_url):
     """A discussion with what a thread shows: nesting, links, code, quotes, a deleted
-    comment kept for its reply, and an author with a website."""
+    comment kept for its reply, and an author with a website; the first comment's id."""
     with live_app.app_context():
-        site = find_site(live_site)
-        thread = make_thread(site, url=host_site.origin + ARTICLE_PATH, title="Hello")
+        site = find_site(site_key)
+        thread = make_thread(site, url=article_url, title="Hello")
         now = utcnow()
         first = make_comment(thread, "Great article! See [the docs](https://example.org/docs).",
                              author="Ann", website="https://ann.example",
@@ -104,15 +108,8 @@ def write_host_page(host_site, live_app, site_key, lang="en", snippet_attributes
     return host_site.origin + "/article.html"
 
 
-@pytest.mark.parametrize("color_scheme", ["light", "dark"])
-def test_host_page_with_the_thread_passes_axe(context_for, live_app, live_site, host_site,
-                                              seeded_thread, color_scheme):
-    page = context_for(color_scheme)
-    page.goto(write_host_page(host_site, live_app, live_site))
-    frame = page.frame_locator("#comments iframe")
-    frame.locator("article.comment").first.wait_for()
-    assert page.locator("#comments iframe").get_attribute("title") == "Comments"
-    assert axe_problems(page) == []
+# The thread embedded in a host page passes axe in every language, light and dark: that
+# is in tests/browser/test_every_page.py (the demo article).
 
 
 @pytest.mark.parametrize(("color_scheme", "lang", "label"), [
@@ -221,5 +218,5 @@ def test_script_says_things_in_the_page_language(page, live_app, live_site, host
         "() => new Intl.RelativeTimeFormat('ar', {numeric: 'auto'}).format(-2, 'day')")
     assert page.locator(f"#c-{seeded_thread} > header time").inner_text() == two_days_ago
 
-# That the thread is never wider than its window is in tests/browser/test_page_widths.py,
+# That the thread is never wider than its window is in tests/browser/test_every_page.py,
 # with every other page, in every language.
