@@ -167,4 +167,4 @@ def test_a_title_with_control_characters_is_cleaned(client, site):
 def test_an_overlong_article_url_is_a_400(client, site):
     response = client.get(thread_path(site.key, "https://blog.example.com/" + "a" * 2100))
     assert response.status_code == 400
-    assert "longer than 2048" in response.text
+    assert "longer than 2,048 characters" in response.text  # the number as English writes it

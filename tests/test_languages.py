@@ -124,7 +124,7 @@ def test_the_demo_links_every_language_in_its_own_name(client):
         assert f'lang="{code.replace("_", "-")}" dir="auto"' in html, code
         assert f">{name}</a>" in html, code
     assert html.count("<li><a href=") == len(POST_COMMENT)
-    assert '<pre dir="ltr">' in html  # the snippet reads left to right on any page
+    assert '<pre dir="ltr" tabindex="0">' in html  # the snippet reads left to right on any page
 
 
 def test_a_hebrew_name_in_an_english_sentence_is_isolated(client, site):

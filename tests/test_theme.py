@@ -84,7 +84,8 @@ def test_cli_sets_custom_css_and_reports_what_it_removed(runner, site, tmp_path)
 def test_cli_refuses_unknown_site_and_oversized_css(runner, app, site, tmp_path):
     css_file = tmp_path / "site.css"
     css_file.write_text("a { color: red }")
-    assert runner.invoke(args=["sites", "set-css", "nosuchkey", str(css_file)]).exit_code == 2
+    unknown = runner.invoke(args=["sites", "set-css", "nosuchkey", str(css_file)])
+    assert unknown.exit_code == 1 and "No site has the key nosuchkey" in unknown.output
     app.config["CUSTOM_CSS_MAX_LENGTH"] = 10
     result = runner.invoke(args=["sites", "set-css", site.key, str(css_file)])
     assert result.exit_code == 2 and "longer than 10 characters" in result.output
