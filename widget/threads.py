@@ -184,7 +184,11 @@ def find_submitted(submit_key):
     return db.session.scalar(select(Comment).where(Comment.submit_key == submit_key))
 
 
-def post_comment(site, normalized_url, title, new, max_depth=None):
+# post_comment's `thread` when the caller has not read it: look it up.
+LOOK_UP = object()
+
+
+def post_comment(site, normalized_url, title, new, max_depth=None, thread=LOOK_UP, judge=None):
     """Store a comment (making the thread on its first comment) and bump the version,
     all in one transaction: a failure anywhere leaves neither thread nor comment.
 
@@ -195,23 +199,31 @@ def post_comment(site, normalized_url, title, new, max_depth=None):
     there, or the parent is unknown or in another thread; nothing is written then. Two
     first posts racing to create the thread: the loser retries once and finds the
     winner's thread.
+
+    `thread`: the article's thread as the caller read it in this transaction (None: none
+    yet), so that it is not read twice. `judge(new)`: the guard, run only for a submit not
+    seen before (a repeat gets its comment, not a second verdict); it may raise
+    PostRefused or set new.spam_reason.
     """
     earlier = find_submitted(new.submit_key)
     if earlier is not None:
         return earlier
+    if judge is not None:
+        judge(new)
     try:
-        return _insert_comment(site, normalized_url, title, new, max_depth)
+        return _insert_comment(site, normalized_url, title, new, max_depth, thread)
     except IntegrityError:
         db.session.rollback()
         # A concurrent identical submit won the unique submit_key: answer with its comment.
         earlier = find_submitted(new.submit_key)
         if earlier is not None:
             return earlier
-        return _insert_comment(site, normalized_url, title, new, max_depth)
+        return _insert_comment(site, normalized_url, title, new, max_depth, LOOK_UP)
 
 
-def _insert_comment(site, normalized_url, title, new, max_depth):
-    thread = find_thread(site, normalized_url)
+def _insert_comment(site, normalized_url, title, new, max_depth, thread):
+    if thread is LOOK_UP:
+        thread = find_thread(site, normalized_url)
     refusal = closed_reason(site, thread)
     if refusal is not None:
         db.session.rollback()
@@ -225,6 +237,8 @@ def _insert_comment(site, normalized_url, title, new, max_depth):
         thread = Thread(site_id=site.id, url=normalized_url, title=title or "")
         db.session.add(thread)
         db.session.flush()
+    status = (CommentStatus.SPAM if new.spam_reason
+              else initial_status(site, new.email, account_id=new.account_id))
     comment = Comment(
         thread_id=thread.id,
         parent_id=_attach_point(ancestors, max_depth) if ancestors else None,
@@ -234,8 +248,7 @@ def _insert_comment(site, normalized_url, title, new, max_depth):
         website=new.website or None,
         text=new.text,
         html=render_comment(new.text),
-        status=(CommentStatus.SPAM if new.spam_reason
-                else initial_status(site, new.email, account_id=new.account_id)),
+        status=status,
         spam_reason=new.spam_reason,
         ip_hash=new.ip_hash,
         submit_key=new.submit_key,
@@ -248,9 +261,22 @@ def _insert_comment(site, normalized_url, title, new, max_depth):
     # Emails go into the outbox in this same transaction: none is lost, none is sent
     # for a comment that was not stored.
     comment_posted.send(comment)
-    bump_version(thread.id)
-    db.session.commit()
+    bump_version(thread.id, approved_added=int(status == CommentStatus.APPROVED))
+    _commit_keeping_loaded()
     return comment
+
+
+def _commit_keeping_loaded():
+    """Commit without expiring what the session holds: the caller answers from the new
+    comment and its site, whose values are the ones just written or read, and reading
+    them again after the commit would cost a query each (a round trip on PostgreSQL)."""
+    session = db.session()
+    expiring = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring
 
 
 def _ancestors(comment_id, limit=1000):
@@ -288,19 +314,25 @@ def closed_reason(site, thread):
     return None
 
 
-def bump_version(thread_id):
+def bump_version(thread_id, approved_added=None):
     """Invalidate every cached rendering of the thread (call before the commit)."""
-    bump_versions([thread_id])
+    bump_versions([thread_id], approved_added)
 
 
-def bump_versions(thread_ids):
+def bump_versions(thread_ids, approved_added=None):
     """The threads changed: their next version (the key of every cached page) and their
-    approved comments counted again, in the transaction that changed them."""
+    approved comments counted again, in the transaction that changed them.
+
+    A caller that knows exactly how the approved comments changed (a new comment: one
+    more, or none while it awaits moderation) gives approved_added instead: counting a
+    thread again reads all its comments, on every post into a big thread."""
     thread_ids = sorted(set(thread_ids))
+    approved_count = (_APPROVED_IN_THREAD if approved_added is None
+                      else Thread.approved_count + approved_added)
     for start in range(0, len(thread_ids), 500):
         db.session.execute(
             update(Thread).where(Thread.id.in_(thread_ids[start:start + 500]))
-            .values(version=Thread.version + 1, approved_count=_APPROVED_IN_THREAD)
+            .values(version=Thread.version + 1, approved_count=approved_count)
         )
 
 
