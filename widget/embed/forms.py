@@ -32,6 +32,7 @@ from wtforms import (
 from wtforms.csrf.core import CSRF
 from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
 
+from ..i18n import wtforms_translations
 from ..websites import website_problem, without_credentials
 from ..xmltext import XML_FORBIDDEN_NONCHARACTERS
 
@@ -139,10 +140,19 @@ class ThreadFormToken(CSRF):
         form.token_issued_at = issued_at
 
 
-class CommentForm(FlaskForm):
+class ThreadForm(FlaskForm):
+    """A form of the thread page: bound to its thread by the signed token."""
+
     class Meta:
         csrf_class = ThreadFormToken
 
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return wtforms_translations()
+
+
+class CommentForm(ThreadForm):
     # Labels and messages are lazy: they are translated when shown, in the reader's language.
     name = StringField(
         _l("Name"), filters=[strip_whitespace],
@@ -237,11 +247,8 @@ class EditForm(CommentForm):
     edit_token = HiddenField()
 
 
-class ThreadActionForm(FlaskForm):
+class ThreadActionForm(ThreadForm):
     """A small POST button on the thread (delete, like): only the signed thread token."""
-
-    class Meta:
-        csrf_class = ThreadFormToken
 
     edit_token = HiddenField()
 
