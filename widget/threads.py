@@ -181,7 +181,14 @@ def find_submitted(submit_key):
     """The comment an earlier request with this submit key made, if any."""
     if not submit_key:
         return None
-    return db.session.scalar(select(Comment).where(Comment.submit_key == submit_key))
+    # Asked on every post, and nearly always answered "none": the id alone, by a
+    # statement built once; the comment itself only for a repeat.
+    comment_id = db.session.scalar(_SUBMITTED, {"submit_key": submit_key})
+    return db.session.get(Comment, comment_id) if comment_id is not None else None
+
+
+_SUBMITTED = select(Comment.__table__.c.id).where(
+    Comment.__table__.c.submit_key == bindparam("submit_key"))
 
 
 # post_comment's `thread` when the caller has not read it: look it up.
@@ -327,20 +334,29 @@ def bump_versions(thread_ids, approved_added=None):
     more, or none while it awaits moderation) gives approved_added instead: counting a
     thread again reads all its comments, on every post into a big thread."""
     thread_ids = sorted(set(thread_ids))
-    approved_count = (_APPROVED_IN_THREAD if approved_added is None
-                      else Thread.approved_count + approved_added)
+    statement = _RECOUNT if approved_added is None else _COUNT_ADDED
     for start in range(0, len(thread_ids), 500):
-        db.session.execute(
-            update(Thread).where(Thread.id.in_(thread_ids[start:start + 500]))
-            .values(version=Thread.version + 1, approved_count=approved_count)
-        )
+        db.session.execute(statement, {"ids": thread_ids[start:start + 500],
+                                       "added": approved_added or 0})
+    # A plain-table statement (built once: on the path of every write) leaves the
+    # session's copies alone: what they held of these columns is read again if asked.
+    for thread_id in thread_ids:
+        loaded = db.session.identity_map.get(db.session.identity_key(Thread, thread_id))
+        if loaded is not None:
+            db.session.expire(loaded, ["version", "approved_count"])
 
 
+_THREADS = Thread.__table__.c
 _APPROVED_IN_THREAD = (
     select(func.count())
-    .where(Comment.thread_id == Thread.id, Comment.status == CommentStatus.APPROVED)
+    .where(Comment.__table__.c.thread_id == _THREADS.id,
+           Comment.__table__.c.status == CommentStatus.APPROVED)
     .scalar_subquery()
 )
+_BUMPED = update(Thread.__table__).where(_THREADS.id.in_(bindparam("ids", expanding=True)))
+_RECOUNT = _BUMPED.values(version=_THREADS.version + 1, approved_count=_APPROVED_IN_THREAD)
+_COUNT_ADDED = _BUMPED.values(version=_THREADS.version + 1,
+                              approved_count=_THREADS.approved_count + bindparam("added"))
 
 
 def initial_status(site, email, except_comment_id=None, account_id=None):
