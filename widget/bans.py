@@ -18,14 +18,14 @@ def find_ban(site, email, ip_hashes=()):
     email = normalize_email(email)
     if not email and not hashes:
         return None
-    ban_id = None
     # A missing value is NULL, which matches nothing; more hashes than the statement
     # takes (not the case with the salts kept) are asked in turn.
     for start in range(0, max(len(hashes), 1), _HASHES_PER_QUERY):
         chunk = hashes[start:start + _HASHES_PER_QUERY]
+        chunk += [None] * (_HASHES_PER_QUERY - len(chunk))
         ban_id = db.session.scalar(_FIRST_BAN, {
             "site_id": site.id, "email": email,
-            **{f"hash{n}": (chunk[n] if n < len(chunk) else None) for n in range(_HASHES_PER_QUERY)},
+            **{f"hash{n}": ip_hash for n, ip_hash in enumerate(chunk)},
         })
         if ban_id is not None:
             return db.session.get(Ban, ban_id)

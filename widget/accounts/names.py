@@ -103,5 +103,6 @@ def is_member_name(site, name):
 _ACCOUNTS = Account.__table__.c
 _MEMBER_NAMED = select(exists().where(
     _ACCOUNTS.site_id == bindparam("site_id"), _ACCOUNTS.banned_at.is_(None),
-    or_(_ACCOUNTS.name_skeleton == bindparam("skeleton"), _ACCOUNTS.name_shape == bindparam("shape")),
+    or_(_ACCOUNTS.name_skeleton == bindparam("skeleton"),
+        _ACCOUNTS.name_shape == bindparam("shape")),
 ))
