@@ -1,9 +1,11 @@
 """Fixtures: an app per test on a fresh database (SQLite, and PostgreSQL when configured)."""
 
+import contextlib
 import os
 import re
 import secrets
 import shutil
+import tempfile
 
 import pytest
 from flask_migrate import upgrade
@@ -195,3 +197,59 @@ class QueryCounter:
 @pytest.fixture
 def count_queries(app):
     return lambda: QueryCounter(db.engine)
+
+
+class RoundTripCounter:
+    """The round trips to PostgreSQL of every connection checked out meanwhile, read from
+    libpq's own trace of the protocol: one per answer that ends with ReadyForQuery (a
+    query, a BEGIN, a COMMIT, a ROLLBACK)."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.messages = []
+        self._traced = {}  # the pool's record -> (its DBAPI connection, the trace file)
+
+    def __enter__(self):
+        event.listen(self.engine, "checkout", self._trace)
+        event.listen(self.engine, "checkin", self._read)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "checkout", self._trace)
+        event.remove(self.engine, "checkin", self._read)
+        for record, (dbapi_connection, _) in list(self._traced.items()):
+            self._read(dbapi_connection, record)  # still checked out: what it did so far
+
+    def _trace(self, dbapi_connection, record, proxy):
+        from psycopg.pq import Trace
+
+        trace = tempfile.TemporaryFile("w+")
+        self._traced[record] = (dbapi_connection, trace)
+        dbapi_connection.pgconn.trace(trace.fileno())
+        dbapi_connection.pgconn.set_trace_flags(Trace.SUPPRESS_TIMESTAMPS)
+
+    def _read(self, dbapi_connection, record):
+        _, trace = self._traced.pop(record, (None, None))
+        if trace is not None:
+            dbapi_connection.pgconn.untrace()
+            trace.seek(0)
+            self.messages += trace.read().splitlines()
+            trace.close()
+
+    @property
+    def count(self):
+        return sum(1 for message in self.messages if "\tReadyForQuery" in message)
+
+    @property
+    def sent(self):
+        """What we asked, in order: each query's text, BEGIN, COMMIT…"""
+        return [message.split("\t")[-1].strip()[:80] for message in self.messages
+                if message.startswith("F\t") and ("\tQuery\t" in message or "\tParse\t" in message)]
+
+
+@pytest.fixture
+def count_round_trips(app):
+    """RoundTripCounter on PostgreSQL; None on SQLite, which has no round trips."""
+    if db.engine.dialect.name != "postgresql":
+        return lambda: contextlib.nullcontext()
+    return lambda: RoundTripCounter(db.engine)

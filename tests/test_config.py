@@ -3,6 +3,8 @@
 import os
 import stat
 
+import pytest
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -58,3 +60,33 @@ def test_models_and_migrations_agree(app, runner):
 def test_migrations_have_a_single_head(app):
     config = app.extensions["migrate"].migrate.get_config()
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_synchronous_commit_reaches_every_postgresql_connection(pg_schema, tmp_path):
+    """WIDGET_DATABASE_SYNCHRONOUS_COMMIT=off: through libpq's options, beside the
+    statement time-out and whatever options the URL or connect_args already carry."""
+    from sqlalchemy import text
+
+    app = create_app({**pg_schema, "SECRET_KEY": "x" * 32, "DATABASE_SYNCHRONOUS_COMMIT": "off"},
+                     instance_path=str(tmp_path))
+    with app.app_context():
+        connection = db.session.connection()
+        assert connection.execute(text("SHOW synchronous_commit")).scalar() == "off"
+        assert connection.execute(text("SHOW statement_timeout")).scalar() == "10s"
+        schema = pg_schema["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]["options"].split("=")[1]
+        assert connection.execute(text("SHOW search_path")).scalar() == schema
+        db.session.remove()
+        db.engine.dispose()
+    default = create_app({**pg_schema, "SECRET_KEY": "x" * 32}, instance_path=str(tmp_path))
+    assert "synchronous_commit" not in str(default.config["SQLALCHEMY_ENGINE_OPTIONS"])
+
+
+def test_synchronous_commit_is_checked_at_start(tmp_path, monkeypatch):
+    monkeypatch.setenv("WIDGET_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:9/none")
+    monkeypatch.setenv("WIDGET_SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("WIDGET_DATABASE_SYNCHRONOUS_COMMIT", "false")  # JSON: off
+    options = create_app(instance_path=str(tmp_path)).config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert "-csynchronous_commit=off" in options["connect_args"]["options"]
+    monkeypatch.setenv("WIDGET_DATABASE_SYNCHRONOUS_COMMIT", "sometimes")
+    with pytest.raises(ValueError, match="WIDGET_DATABASE_SYNCHRONOUS_COMMIT must be one of"):
+        create_app(instance_path=str(tmp_path))

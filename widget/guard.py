@@ -70,6 +70,15 @@ def review(config, site, article_url, new, context):
     return Verdict()
 
 
+def reviewer(config, site, article_url, context):
+    """review() as post_comment's judge: it runs only for a submit not seen before."""
+
+    def judge(new):
+        new.spam_reason = review(config, site, article_url, new, context).spam_reason
+
+    return judge
+
+
 def review_edit(config, site, comment, text, article_url, context):
     """Judge an author's edit by the rules a new comment meets: a ban (PostRefused), the
     links limit (PostRefused), blocked words and the spam check (a Verdict to hold it),

@@ -6,9 +6,11 @@ Accept-Language. Adding a language is adding a catalog under widget/translations
 """
 
 from datetime import timedelta
+from functools import cache
 from gettext import NullTranslations
 
 from babel import Locale, UnknownLocaleError
+from babel.support import Translations
 from babel.dates import get_datetime_format
 from flask import current_app, g, has_request_context, request
 from flask_babel import (
@@ -23,6 +25,7 @@ from flask_babel import (
     refresh,
 )
 from flask_babel import lazy_gettext as _l
+from wtforms.i18n import messages_path
 
 from .extensions import babel
 from .models import utcnow
@@ -203,6 +206,19 @@ def thread_script_strings():
         "hideReplies": gettext("Hide replies"),
         "showReplies": plural_forms("Show %(num)s more reply", "Show %(num)s more replies"),
     }
+
+
+def wtforms_translations():
+    """WTForms' own messages (its validators' defaults) in the request's language.
+
+    Flask-WTF reads WTForms' catalog from disk again in every request that makes a form,
+    a good part of a post's time; each language's catalog is read once per process here."""
+    return _wtforms_catalog(str(get_locale() or DEFAULT_LANGUAGE))
+
+
+@cache
+def _wtforms_catalog(language):
+    return Translations.load(messages_path(), [language], domain="wtforms")
 
 
 def _reset_locale():

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 SECONDS_PER_DAY = 86_400
 SALTS_KEPT = 2  # the current period's and the one before
+KEPT = "kept"  # the salt cache's key (with a period) for kept_salts
 
 
 def current_period(now=None):
@@ -46,12 +47,26 @@ def ip_hashes(ip, now=None):
     bans and floods across a salt change)."""
     if not ip:
         return []
-    period = current_period(now)
-    salt_for(period)  # warns when the current one is missing
+    return [_hash(ip, salt) for salt in kept_salts(current_period(now))]
+
+
+def kept_salts(period):
+    """The salts a hash made in this period or the one before may be under, newest first.
+
+    Cached per app beside salt_for's, once this period's own salt exists: rotation only
+    ever deletes older ones, so the list holds for the whole period, and a post (which
+    checks bans with these) asks the database nothing for them."""
+    current = salt_for(period)  # warns when the current one is missing
+    cache = current_app.extensions["widget.ip_salts"]
+    if (KEPT, period) in cache:
+        return cache[KEPT, period]
     salts = db.session.scalars(
-        select(IpSalt.salt).where(IpSalt.period <= period).order_by(IpSalt.period.desc())
-    ).all()
-    return [_hash(ip, salt) for salt in salts]
+        select(IpSalt.salt).where(IpSalt.period <= period, IpSalt.period > period - SALTS_KEPT)
+        .order_by(IpSalt.period.desc())
+    ).all() or [current]
+    if cache.get(period) == current:
+        cache[KEPT, period] = salts
+    return salts
 
 
 def _hash(ip, salt):

@@ -182,10 +182,21 @@ def find_submitted(submit_key):
     """The comment an earlier request with this submit key made, if any."""
     if not submit_key:
         return None
-    return db.session.scalar(select(Comment).where(Comment.submit_key == submit_key))
+    # Asked on every post, and nearly always answered "none": the id alone, by a
+    # statement built once; the comment itself only for a repeat.
+    comment_id = db.session.scalar(_SUBMITTED, {"submit_key": submit_key})
+    return db.session.get(Comment, comment_id) if comment_id is not None else None
 
 
-def post_comment(site, normalized_url, title, new, max_depth=None):
+_SUBMITTED = select(Comment.__table__.c.id).where(
+    Comment.__table__.c.submit_key == bindparam("submit_key"))
+
+
+# post_comment's `thread` when the caller has not read it: look it up.
+LOOK_UP = object()
+
+
+def post_comment(site, normalized_url, title, new, max_depth=None, thread=LOOK_UP, judge=None):
     """Store a comment (making the thread on its first comment) and bump the version,
     all in one transaction: a failure anywhere leaves neither thread nor comment.
 
@@ -196,23 +207,31 @@ def post_comment(site, normalized_url, title, new, max_depth=None):
     there, or the parent is unknown or in another thread; nothing is written then. Two
     first posts racing to create the thread: the loser retries once and finds the
     winner's thread.
+
+    `thread`: the article's thread as the caller read it in this transaction (None: none
+    yet), so that it is not read twice. `judge(new)`: the guard, run only for a submit not
+    seen before (a repeat gets its comment, not a second verdict); it may raise
+    PostRefused or set new.spam_reason.
     """
     earlier = find_submitted(new.submit_key)
     if earlier is not None:
         return earlier
+    if judge is not None:
+        judge(new)
     try:
-        return _insert_comment(site, normalized_url, title, new, max_depth)
+        return _insert_comment(site, normalized_url, title, new, max_depth, thread)
     except IntegrityError:
         db.session.rollback()
         # A concurrent identical submit won the unique submit_key: answer with its comment.
         earlier = find_submitted(new.submit_key)
         if earlier is not None:
             return earlier
-        return _insert_comment(site, normalized_url, title, new, max_depth)
+        return _insert_comment(site, normalized_url, title, new, max_depth, LOOK_UP)
 
 
-def _insert_comment(site, normalized_url, title, new, max_depth):
-    thread = find_thread(site, normalized_url)
+def _insert_comment(site, normalized_url, title, new, max_depth, thread):
+    if thread is LOOK_UP:
+        thread = find_thread(site, normalized_url)
     refusal = closed_reason(site, thread)
     if refusal is not None:
         db.session.rollback()
@@ -226,6 +245,8 @@ def _insert_comment(site, normalized_url, title, new, max_depth):
         thread = Thread(site_id=site.id, url=normalized_url, title=title or "")
         db.session.add(thread)
         db.session.flush()
+    status = (CommentStatus.SPAM if new.spam_reason
+              else initial_status(site, new.email, account_id=new.account_id))
     comment = Comment(
         thread_id=thread.id,
         parent_id=_attach_point(ancestors, max_depth) if ancestors else None,
@@ -235,8 +256,7 @@ def _insert_comment(site, normalized_url, title, new, max_depth):
         website=new.website or None,
         text=new.text,
         html=render_comment(new.text),
-        status=(CommentStatus.SPAM if new.spam_reason
-                else initial_status(site, new.email, account_id=new.account_id)),
+        status=status,
         spam_reason=new.spam_reason,
         ip_hash=new.ip_hash,
         submit_key=new.submit_key,
@@ -249,9 +269,22 @@ def _insert_comment(site, normalized_url, title, new, max_depth):
     # Emails go into the outbox in this same transaction: none is lost, none is sent
     # for a comment that was not stored.
     comment_posted.send(comment)
-    bump_version(thread.id)
-    db.session.commit()
+    bump_version(thread.id, approved_added=int(status == CommentStatus.APPROVED))
+    _commit_keeping_loaded()
     return comment
+
+
+def _commit_keeping_loaded():
+    """Commit without expiring what the session holds: the caller answers from the new
+    comment and its site, whose values are the ones just written or read, and reading
+    them again after the commit would cost a query each (a round trip on PostgreSQL)."""
+    session = db.session()
+    expiring = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring
 
 
 def _ancestors(comment_id, limit=1000):
@@ -289,21 +322,30 @@ def closed_reason(site, thread):
     return None
 
 
-def bump_version(thread_id):
+def bump_version(thread_id, approved_added=None):
     """Invalidate every cached rendering of the thread (call before the commit)."""
-    bump_versions([thread_id])
+    bump_versions([thread_id], approved_added)
 
 
-def bump_versions(thread_ids):
+def bump_versions(thread_ids, approved_added=None):
     """The threads changed: their next version (the key of every cached page) and their
-    approved comments counted again, in the transaction that changed them."""
+    approved comments counted again, in the transaction that changed them.
+
+    A caller that knows exactly how the approved comments changed (a new comment: one
+    more, or none while it awaits moderation) gives approved_added instead: counting a
+    thread again reads all its comments, on every post into a big thread."""
     thread_ids = sorted(set(thread_ids))
     purge_threads(thread_ids)  # the shared cache's copies, once the transaction commits
+    statement = _RECOUNT if approved_added is None else _COUNT_ADDED
     for start in range(0, len(thread_ids), 500):
-        db.session.execute(
-            update(Thread).where(Thread.id.in_(thread_ids[start:start + 500]))
-            .values(version=Thread.version + 1, approved_count=_APPROVED_IN_THREAD)
-        )
+        db.session.execute(statement, {"ids": thread_ids[start:start + 500],
+                                       "added": approved_added or 0})
+    # A plain-table statement (built once: on the path of every write) leaves the
+    # session's copies alone: what they held of these columns is read again if asked.
+    for thread_id in thread_ids:
+        loaded = db.session.identity_map.get(db.session.identity_key(Thread, thread_id))
+        if loaded is not None:
+            db.session.expire(loaded, ["version", "approved_count"])
 
 
 def bump_site_versions(site_id):
@@ -313,11 +355,17 @@ def bump_site_versions(site_id):
                        .values(version=Thread.version + 1))
 
 
+_THREADS = Thread.__table__.c
 _APPROVED_IN_THREAD = (
     select(func.count())
-    .where(Comment.thread_id == Thread.id, Comment.status == CommentStatus.APPROVED)
+    .where(Comment.__table__.c.thread_id == _THREADS.id,
+           Comment.__table__.c.status == CommentStatus.APPROVED)
     .scalar_subquery()
 )
+_BUMPED = update(Thread.__table__).where(_THREADS.id.in_(bindparam("ids", expanding=True)))
+_RECOUNT = _BUMPED.values(version=_THREADS.version + 1, approved_count=_APPROVED_IN_THREAD)
+_COUNT_ADDED = _BUMPED.values(version=_THREADS.version + 1,
+                              approved_count=_THREADS.approved_count + bindparam("added"))
 
 
 def initial_status(site, email, except_comment_id=None, account_id=None):

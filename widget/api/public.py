@@ -32,7 +32,6 @@ from ..threads import (
     closed_reason,
     count_comments,
     find_site,
-    find_submitted,
     post_comment,
     thread_view,
     walk,
@@ -194,16 +193,13 @@ def create_comment(site_key, url, title, token, text, name, email, website, pare
     )
     try:
         check_commenter(target.site, viewer, new)
-        comment = find_submitted(new.submit_key)
-        if comment is None:
-            context = guard.PostContext(ip=request.remote_addr,
-                                        user_agent=request.user_agent.string,
-                                        referrer=request.referrer, form_age=form.form_age(),
-                                        honeypot="")
-            new.spam_reason = guard.review(current_app.config, target.site, target.url, new,
-                                           context).spam_reason
-            comment = post_comment(target.site, target.url, target.title, new,
-                                   max_depth=current_app.config["MAX_DEPTH"])
+        context = guard.PostContext(ip=request.remote_addr, user_agent=request.user_agent.string,
+                                    referrer=request.referrer, form_age=form.form_age(),
+                                    honeypot="")
+        comment = post_comment(target.site, target.url, target.title, new, thread=target.thread,
+                               max_depth=current_app.config["MAX_DEPTH"],
+                               judge=guard.reviewer(current_app.config, target.site, target.url,
+                                                    context))
     except PostRefused as refusal:
         _refuse(_("The comment was not posted."), {refusal.field or "form": [refusal.message]},
                 refusal.status)

@@ -32,7 +32,7 @@ from wtforms import (
 from wtforms.csrf.core import CSRF
 from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
 
-from ..i18n import count_text
+from ..i18n import count_text, wtforms_translations
 from ..routing import MAX_ID
 from ..websites import website_problem, without_credentials
 from ..xmltext import XML_FORBIDDEN_NONCHARACTERS
@@ -157,10 +157,19 @@ class ThreadFormToken(CSRF):
         form.token_shared = bool(payload.get("s"))
 
 
-class CommentForm(FlaskForm):
+class ThreadForm(FlaskForm):
+    """A form of the thread page: bound to its thread by the signed token."""
+
     class Meta:
         csrf_class = ThreadFormToken
 
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return wtforms_translations()
+
+
+class CommentForm(ThreadForm):
     # Labels and messages are lazy: they are translated when shown, in the reader's language.
     name = StringField(
         _l("Name"), filters=[strip_whitespace],
@@ -253,11 +262,8 @@ class EditForm(CommentForm):
     edit_token = HiddenField()
 
 
-class ThreadActionForm(FlaskForm):
+class ThreadActionForm(ThreadForm):
     """A small POST button on the thread (delete, like): only the signed thread token."""
-
-    class Meta:
-        csrf_class = ThreadFormToken
 
     edit_token = HiddenField()
 

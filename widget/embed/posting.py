@@ -31,7 +31,7 @@ from ..ratelimit import post_limit, post_thread_limit, retry_after_seconds
 from ..requestid import request_id
 from ..extensions import db
 from ..models import Comment
-from ..threads import CommentNode, NewComment, PostRefused, find_site, find_submitted, post_comment
+from ..threads import CommentNode, NewComment, PostRefused, find_site, post_comment
 from ..urls import InvalidURL, normalize_url, origin_of
 from ..accounts.commenting import check_commenter
 from ..accounts.sessions import current_viewer
@@ -80,13 +80,11 @@ def post(site_key):
     )
     try:
         check_commenter(target.site, viewer, new)
-        comment = find_submitted(new.submit_key)
-        if comment is None:
-            verdict = guard.review(current_app.config, target.site, target.url, new,
-                                   _post_context(form))
-            new.spam_reason = verdict.spam_reason
-            comment = post_comment(target.site, target.url, target.title, new,
-                                   max_depth=current_app.config["MAX_DEPTH"])
+        comment = post_comment(
+            target.site, target.url, target.title, new, thread=target.thread,
+            max_depth=current_app.config["MAX_DEPTH"],
+            judge=guard.reviewer(current_app.config, target.site, target.url, _post_context(form)),
+        )
     except PostRefused as refusal:
         return _refused(target, form, reply_to, {refusal.field or "form": [refusal.message]},
                         refusal.status)
