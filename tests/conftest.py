@@ -94,12 +94,31 @@ def database(request, tmp_path):
         yield {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}
         return
     config = request.getfixturevalue("pg_schema")
+    empty = request.getfixturevalue("pg_emptier")
     yield config
-    engine = create_engine(config["SQLALCHEMY_DATABASE_URI"],
-                           **{k: v for k, v in config["SQLALCHEMY_ENGINE_OPTIONS"].items()})
-    tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    empty()
+
+
+@pytest.fixture(scope="session")
+def pg_emptier(pg_schema):
+    """Empties the session's schema after each test, ids starting at 1 again: DELETE of
+    every table and a RESTART of every sequence, in one statement on a kept connection.
+    (TRUNCATE gives each table a new file: about 0.2 s a test over thirty-odd tables.)"""
+    engine = create_engine(pg_schema["SQLALCHEMY_DATABASE_URI"], pool_pre_ping=True,
+                           **pg_schema["SQLALCHEMY_ENGINE_OPTIONS"])
+    with engine.connect() as connection:
+        sequences = connection.scalars(text(
+            "SELECT sequence_name FROM information_schema.sequences "
+            "WHERE sequence_schema = current_schema()")).all()
+    statements = [f'DELETE FROM "{table.name}"' for table in reversed(db.metadata.sorted_tables)]
+    statements += [f'ALTER SEQUENCE "{name}" RESTART' for name in sequences]
+    emptying = "; ".join(statements)
+
+    def empty():
+        with engine.begin() as connection:
+            connection.exec_driver_sql(emptying)
+
+    yield empty
     engine.dispose()
 
 
