@@ -116,11 +116,11 @@ def totals(rows):
 
 
 # What markup_per_comment strips: a comment's author (name and picture), text and date.
-AUTHOR = re.compile(r'(<(bdi|a) class="comment-author"[^>]*>).*?(</\2>)')
-AVATAR = re.compile(r'<span class="comment-avatar"><noscript><img src="/avatar/[0-9a-f]+\.svg" alt="">'
+AUTHOR = re.compile(r'(<(bdi|a) class=comment-author[^>]*>).*?(</\2>)')
+AVATAR = re.compile(r'<span class=comment-avatar><noscript><img src=/avatar/[0-9a-f]+\.svg alt="">'
                     r'</noscript></span>')
-BODY = re.compile(r'(<div class="comment-body" dir="auto">).*?(</div>)(?=<footer>|</article>|<div )', re.S)
-DATE = re.compile(r'<time datetime="[^"]*"(?: title="[^"]*")?>[^<]*</time>')  # the long date on hover too
+BODY = re.compile(r'(<div class=comment-body dir=auto>).*?(</div>)(?=<footer>|</article>|<div )', re.S)
+DATE = re.compile(r'<time datetime=[^ >]*(?: title="[^"]*")?>[^<]*</time>')  # the long date on hover too
 
 
 def comment_listing(page):
@@ -132,7 +132,7 @@ def without_author_text_and_date(listing):
     listing = AUTHOR.sub(r"\1\3", listing)
     listing = AVATAR.sub("", listing)
     listing = BODY.sub(r"\1\2", listing)
-    return DATE.sub('<time datetime=""></time>', listing)
+    return DATE.sub('<time datetime=></time>', listing)
 
 
 def markup_per_comment(page):

@@ -1078,7 +1078,7 @@
   }
 
   function toggleLike(button) {
-    var likeForm = document.getElementById("like-form");
+    var likeForm = document.getElementById("lf");
     var liked = load("liked", []);
     var wasLiked = liked.indexOf(button.value) !== -1;
     button.disabled = true;
@@ -1222,7 +1222,7 @@
     var preview = event.target.closest("button.form-preview");
     if (preview) { event.preventDefault(); showPreview(preview); return; }
     var button = event.target.closest(LIKE_BUTTONS);
-    if (!button || !document.getElementById("like-form")) return;
+    if (!button || !document.getElementById("lf")) return;
     event.preventDefault();
     toggleLike(button);
   });
