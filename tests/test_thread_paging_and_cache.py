@@ -206,6 +206,21 @@ def test_static_urls_carry_a_content_hash_and_are_cached_for_a_year(client, site
     assert "no-cache" in outdated.headers["Cache-Control"]
 
 
+def test_the_part_few_readers_run_is_named_not_loaded(client, site):
+    """thread-own.js (own comments' Edit and Delete, the account panel) is fetched by
+    thread.js on first need: the page names it, content-hashed, in a data attribute, and
+    no <script> of the page loads it (issue 15: the first load does not carry it)."""
+    html = client.get(thread_path(site.key)).text
+    named = re.search(r'data-own-script="(/static/thread-own\.js\?v=([0-9a-f]+))"', html)
+    assert named, html[:900]
+    assert named.group(2) == hashlib.sha256((STATIC / "thread-own.js").read_bytes()).hexdigest()[:12]
+    assert re.findall(r'<script src="([^"?]+)', html) == ["/static/thread.js"]
+    script = client.get(named.group(1))
+    assert script.status_code == 200 and "immutable" in script.headers["Cache-Control"]
+    assert b"window.widgetOwn" in script.get_data()
+    script.close()
+
+
 def test_pages_and_scripts_are_compressed_for_clients_that_accept_it(client, site,
                                                                     seven_conversations):
     plain = client.get(thread_path(site.key)).text
