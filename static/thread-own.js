@@ -1,7 +1,8 @@
-/* Own comments and the signed-in commenter's controls, fetched by thread.js on first
-   need (a reader with comments of their own here, one who starts writing or points at
-   the account menu): Edit and Delete on one's comments, and the account menu's screens as
-   a panel. Most readers never run this, so their first load does not carry it. */
+/* What only some readers run, fetched by thread.js on first need (a reader with comments
+   of their own here, one who starts writing or points at the account menu): Edit and
+   Delete on one's comments, the account menu's screens as a panel, and the preview of
+   a comment being written. Most readers never run this, so their first load does not
+   carry it. */
 (function () {
   "use strict";
   var core = window.widgetThread;  // the part of thread.js that loads this one
@@ -279,8 +280,43 @@
       });
   }
 
+  /* ---- preview: the server renders exactly what posting would store ---- */
+  function showPreview(button) {
+    var form = button.form;
+    var box = form.querySelector(".comment-preview");
+    if (!box) {
+      box = document.createElement("section");
+      box.className = "comment-preview";
+      box.setAttribute("aria-label", strings.preview);
+      box.setAttribute("aria-live", "polite");
+      var label = document.createElement("p");
+      label.className = "comment-preview-label";
+      label.textContent = strings.preview;
+      var body = document.createElement("div");
+      body.className = "comment-body";
+      box.appendChild(label);
+      box.appendChild(body);
+      form.elements.text.closest(".field").insertAdjacentElement("afterend", box);
+    }
+    var target = box.querySelector(".comment-body");
+    send(button.getAttribute("formaction"), {
+      csrf_token: form.elements.csrf_token.value, text: form.elements.text.value
+    }).then(function (result) {
+      if (!result.ok) {
+        var errors = result.body.errors || {};
+        target.textContent = (errors.text || errors.csrf_token || [result.body.message]).join(" ");
+      } else if (!result.body.html) {
+        target.textContent = strings.nothingToPreview;
+      } else {
+        target.innerHTML = result.body.html;  // sanitized by the server's one sanitizer
+      }
+      resized();
+    }).catch(function () { target.textContent = strings.serverUnreachable; });
+  }
+
   window.widgetOwn = {
     addOwnControls: addOwnControls, addAccountControls: addAccountControls,
-    openPanel: openPanel, closePanel: closePanel, downloadData: downloadData
+    openPanel: openPanel, closePanel: closePanel, downloadData: downloadData,
+    showPreview: showPreview
   };
 })();

@@ -759,10 +759,11 @@
     resized();
   }
 
-  /* ---- own comments' Edit and Delete, the signed-in commenter's controls and the
-     account menu's panel: in thread-own.js, fetched on first need (most readers have no
-     comment of their own here and never open the menu), prefetched when the reader
-     starts writing or points at the account menu, so that nobody waits for it ---- */
+  /* ---- own comments' Edit and Delete, the signed-in commenter's controls, the account
+     menu's panel and the preview: in thread-own.js, fetched on first need (most readers
+     have no comment of their own here, never open the menu and never preview),
+     prefetched when the reader starts writing or points at the account menu, so that
+     nobody waits for it ---- */
   window.widgetThread = {  // what thread-own.js uses of this part
     thread: thread, strings: strings, language: language, send: send, actionUrl: actionUrl,
     formToken: formToken, resized: resized, showNote: showNote, relativeTimes: relativeTimes,
@@ -891,40 +892,6 @@
     return true;
   }
 
-  /* ---- preview: the server renders exactly what posting would store ---- */
-  function showPreview(button) {
-    var form = button.form;
-    var box = form.querySelector(".comment-preview");
-    if (!box) {
-      box = document.createElement("section");
-      box.className = "comment-preview";
-      box.setAttribute("aria-label", strings.preview);
-      box.setAttribute("aria-live", "polite");
-      var label = document.createElement("p");
-      label.className = "comment-preview-label";
-      label.textContent = strings.preview;
-      var body = document.createElement("div");
-      body.className = "comment-body";
-      box.appendChild(label);
-      box.appendChild(body);
-      form.elements.text.closest(".field").insertAdjacentElement("afterend", box);
-    }
-    var target = box.querySelector(".comment-body");
-    send(button.getAttribute("formaction"), {
-      csrf_token: form.elements.csrf_token.value, text: form.elements.text.value
-    }).then(function (result) {
-      if (!result.ok) {
-        var errors = result.body.errors || {};
-        target.textContent = (errors.text || errors.csrf_token || [result.body.message]).join(" ");
-      } else if (!result.body.html) {
-        target.textContent = strings.nothingToPreview;
-      } else {
-        target.innerHTML = result.body.html;  // sanitized by the server's one sanitizer
-      }
-      resized();
-    }).catch(function () { target.textContent = strings.serverUnreachable; });
-  }
-
   /* ---- relative times: "3 hours ago", the exact local time on hover ---- */
   var UNITS = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400],
                ["hour", 3600], ["minute", 60]];
@@ -1006,7 +973,11 @@
 
   thread.addEventListener("click", function (event) {
     var preview = event.target.closest("button.form-preview");
-    if (preview) { event.preventDefault(); showPreview(preview); return; }
+    if (preview) {
+      event.preventDefault();
+      withOwnPart(function (own) { own.showPreview(preview); });
+      return;
+    }
     var button = event.target.closest(LIKE_BUTTONS);
     if (!button || !document.getElementById("lf")) return;
     event.preventDefault();
