@@ -1,11 +1,15 @@
-"""Bytes a reader downloads on a thread's first load, fetched from a running server with
-`Accept-Encoding: gzip`: raw (uncompressed) and compressed sizes, and the number of
+"""Bytes a reader downloads on a thread's first load, fetched from a running server, two
+ways: as a browser gets it (Chromium's `Accept-Encoding: gzip, deflate, br, zstd`: we answer
+zstd or br) and with `Accept-Encoding: gzip` for both servers alike; and the number of
 requests after the host page.
 
 Ours: embed.js, the thread page as embed.js frames it, and every stylesheet, script and
 image the page references (as a browser with scripts on: not those in <noscript>). Isso: what its client fetches (embed.min.js, isso.css,
-/config and the thread's JSON). When a server does not compress an answer, its
-"compressed" size is gzip at level 6 (what a reverse proxy would send), and the row says so.
+/config and the thread's JSON). Isso's server compresses nothing: deployed behind nginx
+(`gzip on`, level 6, its documented setup) a browser gets gzip -6, and that is what a row
+counts when a server does not compress an answer ("gzip -6" in the row). For fairness the
+brotli size of each answer is given too (quality 11, as a precompressed file would be: the
+best Isso could get from a proxy).
 
 Also the markup a comment costs beyond its author, text and date (issue 15), and
 `python -m bench.first_load [--isso]`: this part of `make bench` alone, on a 200-comment
@@ -20,11 +24,15 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urljoin
 
+import brotli
+
 from .seed import ORIGIN, article_path
 from .server import fetch
 
 GZIP_LEVEL = 6
+BROTLI_QUALITY = 11
 ACCEPT_GZIP = {"Accept-Encoding": "gzip"}
+ACCEPT_CHROMIUM = {"Accept-Encoding": "gzip, deflate, br, zstd"}  # Chromium 123 and later
 
 
 @dataclass
@@ -33,8 +41,11 @@ class Download:
     url: str
     status: int
     raw: int  # bytes after undoing any content coding
-    compressed: int  # as sent when the server gzipped it, else gzip -6 of the raw bytes
+    compressed: int  # gzip: as sent when the server gzipped it, else gzip -6 of the raw bytes
     served_gzipped: bool
+    browser: int  # as sent to Chromium's Accept-Encoding, else gzip -6 of the raw bytes
+    browser_coding: str  # the server's content coding for Chromium, or "gzip -6" (a proxy's)
+    brotli: int  # brotli at quality 11 of the raw bytes
 
     def as_dict(self):
         return dict(self.__dict__)
@@ -43,9 +54,13 @@ class Download:
 def download(url, name):
     answer = fetch(url, headers=ACCEPT_GZIP)
     content = answer.content
-    served_gzipped = answer.headers.get("content-encoding") == "gzip"
-    compressed = len(answer.body) if served_gzipped else len(gzip.compress(content, GZIP_LEVEL))
-    return Download(name, url, answer.status, len(content), compressed, served_gzipped), answer
+    gzipped = None if answer.headers.get("content-encoding") == "gzip" else len(gzip.compress(content, GZIP_LEVEL))
+    as_browser = fetch(url, headers=ACCEPT_CHROMIUM)
+    coding = as_browser.headers.get("content-encoding")
+    as_browser.content  # noqa: B018 (decodes, or raises on a coding we cannot undo)
+    return Download(name, url, answer.status, len(content), gzipped or len(answer.body), gzipped is None,
+                    len(as_browser.body) if coding else gzipped or len(answer.body), coding or "gzip -6",
+                    len(brotli.compress(content, quality=BROTLI_QUALITY))), answer
 
 
 class _References(HTMLParser):
@@ -111,16 +126,17 @@ def isso(base_url, uri):
 
 def totals(rows):
     return {"requests": len(rows), "raw": sum(r.raw for r in rows),
-            "compressed": sum(r.compressed for r in rows),
+            "compressed": sum(r.compressed for r in rows), "browser": sum(r.browser for r in rows),
+            "brotli": sum(r.brotli for r in rows),
             "all_ok": all(r.status == 200 for r in rows)}
 
 
 # What markup_per_comment strips: a comment's author (name and picture), text and date.
-AUTHOR = re.compile(r'(<(bdi|a) class="comment-author"[^>]*>).*?(</\2>)')
-AVATAR = re.compile(r'<span class="comment-avatar"><noscript><img src="/avatar/[0-9a-f]+\.svg" alt="">'
+AUTHOR = re.compile(r'(<(bdi|a) class=comment-author[^>]*>).*?(</\2>)')
+AVATAR = re.compile(r'<span class=comment-avatar><noscript><img src=/avatar/[0-9a-f]+\.svg alt="">'
                     r'</noscript></span>')
-BODY = re.compile(r'(<div class="comment-body" dir="auto">).*?(</div>)(?=<footer>|</article>|<div )', re.S)
-DATE = re.compile(r'<time datetime="[^"]*"(?: title="[^"]*")?>[^<]*</time>')  # the long date on hover too
+BODY = re.compile(r'(<div class=comment-body dir=auto>).*?(</div>)(?=<footer>|</article>|<div )', re.S)
+DATE = re.compile(r'<time datetime=[^ >]*(?: title="[^"]*")?>[^<]*</time>')  # the long date on hover too
 
 
 def comment_listing(page):
@@ -132,7 +148,7 @@ def without_author_text_and_date(listing):
     listing = AUTHOR.sub(r"\1\3", listing)
     listing = AVATAR.sub("", listing)
     listing = BODY.sub(r"\1\2", listing)
-    return DATE.sub('<time datetime=""></time>', listing)
+    return DATE.sub('<time datetime=></time>', listing)
 
 
 def markup_per_comment(page):
@@ -161,14 +177,16 @@ def main(argv=None):
             with peer_isso.gunicorn_for(folder, f"{folder}/isso.log") as server:
                 peer_isso.seed(server.url, (size,), log=lambda message: None)
                 found["Isso"] = isso(server.url, article_path(size))
-    print("| request | raw bytes | compressed bytes | compressed by |\n| --- | --- | --- | --- |")
+    print("| request | raw bytes | as a browser gets it | coding | gzip | brotli 11 |\n"
+          "| --- | --- | --- | --- | --- | --- |")
     for who, rows in found.items():
         for row in rows:
-            print(f"| {who}: {row.name} | {row.raw:,} | {row.compressed:,} | "
-                  f"{'server' if row.served_gzipped else 'gzip -6'} |")
+            print(f"| {who}: {row.name} | {row.raw:,} | {row.browser:,} | {row.browser_coding} | "
+                  f"{row.compressed:,}{'' if row.served_gzipped else ' (gzip -6)'} | {row.brotli:,} |")
     for who, rows in found.items():
         total = totals(rows)
-        print(f"{who}: {total['compressed']:,} bytes compressed in {total['requests']} requests "
+        print(f"{who}: {total['browser']:,} bytes as a browser gets them, {total['compressed']:,} gzipped, "
+              f"{total['brotli']:,} with brotli 11, in {total['requests']} requests "
               f"({total['raw']:,} raw){'' if total['all_ok'] else ', NOT ALL 200'}")
     print(f"ours: {per_comment:,.0f} bytes of markup per comment beyond its author, text and date "
           f"({comments} comments on the page)")

@@ -20,7 +20,7 @@ STATIC = PROJECT / "static"
 CEILING_PREFIX = "_bench_ceiling"  # static/_bench_ceiling-*.html: gitignored, removed after the run
 POSTING_PATH = "/posts/posting-bench"
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-COMMENT = re.compile(r'<article class="comment[" ]')
+COMMENT = re.compile(r'<article class="?comment[" ]')
 
 # What the bench turns off, and says so in its output.
 BENCH_SETTINGS = {"WIDGET_RATELIMIT_ENABLED": "false", "WIDGET_COMMENT_MIN_SECONDS": "0",

@@ -236,7 +236,8 @@ def other_table(results):
         found = backend.get("first_load")
         if not found:
             return "—"
-        return f"{kb(found['compressed'])} in {found['requests']} requests ({kb(found['raw'])} raw)"
+        browser = f"; {kb(found['browser'])} as a browser gets it" if "browser" in found else ""
+        return f"{kb(found['compressed'])} in {found['requests']} requests ({kb(found['raw'])} raw{browser})"
 
     def rss(backend):
         value = backend.get("worker_peak_rss_mib")

@@ -13,6 +13,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import brotli
+from flask_compress.compat import compression  # zstd where Python lacks it (< 3.14)
+
 HOST = "127.0.0.1"
 
 
@@ -30,9 +33,14 @@ class Fetched:
 
     @property
     def content(self):
-        """The body with any gzip content coding undone."""
-        if self.headers.get("content-encoding") == "gzip":
+        """The body with its content coding (gzip, br or zstd) undone."""
+        coding = self.headers.get("content-encoding")
+        if coding == "gzip":
             return gzip.decompress(self.body)
+        if coding == "br":
+            return brotli.decompress(self.body)
+        if coding == "zstd":
+            return compression.zstd.decompress(self.body)
         return self.body
 
     @property

@@ -293,7 +293,7 @@ class Load:
 
     def like(self, http, base, article):
         page = http.get(base + self.thread_url(article))
-        ids = re.findall(r'id="c-(\d+)"', page.text) if page.status_code == 200 else []
+        ids = re.findall(r'id=c-(\d+)', page.text) if page.status_code == 200 else []
         match = CSRF.search(page.text) if page.status_code == 200 else None
         if not ids or not match:
             return

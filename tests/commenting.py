@@ -40,6 +40,6 @@ def post_form(client, site, text="Hello", name="Ann", url=ARTICLE, **fields):
 
 
 def like_form_token(page_html):
-    match = re.search(r'id="like-form".*?name="csrf_token" type="hidden" value="([^"]+)"',
+    match = re.search(r'id=lf .*?name="csrf_token" type="hidden" value="([^"]+)"',
                       page_html, re.S)
     return match.group(1)

@@ -80,6 +80,6 @@ def test_parallel_clients_posting_to_one_new_thread(app, database, site, tmp_pat
     assert sorted(texts) == sorted(f"client {n} post {i}" for n in range(CLIENTS)
                                    for i in range(POSTS_EACH))
     assert f"{total} comments" in final_page
-    assert final_page.count('<article class="comment"') == total
+    assert final_page.count('<article class=comment ') == total
     assert "database is locked" not in caplog.text
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]

@@ -196,7 +196,8 @@ def test_the_harness_measures_our_app_under_gunicorn(served):
 
 
 def test_bench_bytes_reports_the_first_load(served):
-    """What a reader downloads, through gunicorn, with Accept-Encoding: gzip."""
+    """What a reader downloads, through gunicorn, with Accept-Encoding: gzip and as
+    Chromium asks (the server's own brotli or zstd, never the proxy's gzip -6 fallback)."""
     server, site_key, _ = served
     rows = first_load.ours(server.url, site_key, seed.ORIGIN + seed.article_path(10), seed.ORIGIN)
     names = [row.name for row in rows]
@@ -206,9 +207,12 @@ def test_bench_bytes_reports_the_first_load(served):
                  f"&origin={seed.ORIGIN}")
     assert len(rows) == 2 + len(first_load.page_references(page.text))
     assert all(row.status == 200 and 0 < row.compressed < row.raw for row in rows)
+    assert all(row.served_gzipped and row.browser_coding in ("br", "zstd") for row in rows)
+    assert all(0 < row.browser < row.raw and 0 < row.brotli < row.raw for row in rows)
     app = create_app({"SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     loader = app.test_client().get("/embed.js").get_data()  # as served, with its words
     assert rows[0].raw == len(loader)
     totals = first_load.totals(rows)
     assert totals["requests"] == len(rows) and totals["all_ok"]
     assert totals["compressed"] == sum(row.compressed for row in rows)
+    assert totals["browser"] == sum(row.browser for row in rows)

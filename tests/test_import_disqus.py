@@ -225,7 +225,7 @@ def test_imported_thread_shows_on_the_thread_page(app, client):
     first, second = all_comments()
     page = client.get(f"/t/{site.key}?url=http://example.org/")
     assert page.status_code == 200
-    assert f'id="c-{second.id}" data-parent="{first.id}"' in page.text
+    assert f'id=c-{second.id} data-parent={first.id}>' in page.text
     assert "<p>Hello, World.</p>" in page.text
     assert "foo@bar.com" not in page.text
 

@@ -45,7 +45,7 @@ def test_like_once_per_visitor_and_undo(client, site, thread):
     assert undone.get_json() == {"comment": comment.id, "count": 1, "liked": False}
     assert like(client, site, comment, action="unlike").get_json()["count"] == 1
     assert count_of(comment) == 1
-    assert f'value="{comment.id}">Like <span>1</span></button>' in client.get(thread_path(site)).text
+    assert f'value={comment.id}>Like <span>1</span></button>' in client.get(thread_path(site)).text
 
 
 def test_stored_likes_keep_no_raw_token(client, site, thread):
@@ -58,9 +58,9 @@ def test_stored_likes_keep_no_raw_token(client, site, thread):
 def test_without_javascript_the_button_toggles_by_ip(client, site, thread):
     comment = make_comment(thread)
     page = client.get(thread_path(site, sort="liked")).get_data(as_text=True)
-    assert re.search(r'<button form="like-form" name="comment" value="%d">' % comment.id, page)
+    assert re.search(r'<button form=lf name=comment value=%d>' % comment.id, page)
     token = like_form_token(page)
-    action = re.search(r'<form id="like-form"[^>]*action="([^"]+)"', page).group(1)
+    action = re.search(r'<form id=lf [^>]*action="([^"]+)"', page).group(1)
     action = action.replace("&amp;", "&")
 
     first = client.post(action, data={"csrf_token": token, "comment": comment.id,
@@ -90,7 +90,7 @@ def test_a_site_can_turn_likes_off(client, site, thread):
     set_likes_enabled(site, False)
     assert db.session.get(Thread, thread.id).version == version + 1
     page = client.get(thread_path(site, sort="liked")).get_data(as_text=True)
-    assert 'form="like-form"' not in page and 'id="like-form"' not in page and ">Like <" not in page
+    assert 'form=lf ' not in page and 'id=lf ' not in page and ">Like <" not in page
     assert "Most liked" not in page
     refused = like(client, site, comment)
     assert refused.status_code == 403
@@ -134,7 +134,7 @@ def test_likes_need_the_form_token_and_our_origin(client, site, thread):
 def top_level_order(client, site, **params):
     page = client.get(thread_path(site, **params)).get_data(as_text=True)
     return [int(cid) for cid, parent in
-            re.findall(r'<article class="comment[^"]*" id="c-(\d+)" data-parent="(\d*)"', page)
+            re.findall(r'<article class=(?:comment|"comment[^"]*") id=c-(\d+) data-parent=?(\d*)>', page)
             if not parent]
 
 
@@ -154,7 +154,7 @@ def test_sorting_top_level_comments_keeps_replies_in_order(client, site, thread)
     assert top_level_order(client, site, sort="bogus") == [first.id, second.id, third.id]
 
     page = client.get(thread_path(site, sort="newest")).get_data(as_text=True)
-    assert page.index(f'id="c-{late_reply.id}"') < page.index(f'id="c-{early_reply_id}"')
+    assert page.index(f'id=c-{late_reply.id} ') < page.index(f'id=c-{early_reply_id} ')
     assert re.search(r'data-sort="newest" aria-current="true"', page)
     assert 'href="/t/%s?url=' % site.key in page and "sort=liked" in page
 

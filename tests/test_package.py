@@ -182,7 +182,7 @@ def a_reader_posts_and_reads_back(base_url, site_key):
     # Another reader, with no cookie: the comment is public, not only shown to its author.
     page = httpx.get(thread_url, timeout=10)
     assert page.status_code == 200, shown(page)
-    assert f'id="c-{comment_id}"' in page.text and comment_text in page.text
+    assert f'id=c-{comment_id} ' in page.text and comment_text in page.text
 
 
 # --- building and installing --------------------------------------------------------------

@@ -255,7 +255,7 @@ def test_an_erased_reply_to_target_keeps_its_link_as_deleted(client, site):
     make_comment(thread, "keeps Dee's comment a placeholder", parent=answered)
     erase_commenter("dee@example.org")
     page = client.get(thread_path(site.key)).text
-    assert f'href="#c-{answered.id}">in reply to a deleted comment</a>' in page
+    assert f'href=#c-{answered.id}>in reply to a deleted comment</a>' in page
 
 
 def test_export_and_erase_cover_the_mail_kept_for_the_address(runner, conversation):

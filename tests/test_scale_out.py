@@ -317,7 +317,7 @@ def a_comment_posted_on_a_is_on_b_at_once(cluster, article):
                                        network="192.0.2.10"))
 
     page_b = read_thread(cluster.b, cluster.site_key, article)
-    assert f'id="c-{second_id}"' in page_b
+    assert f'id=c-{second_id} ' in page_b
     assert second in page_b and first in page_b
     # The rendered pages are cached in the Redis both instances share (under the same key
     # prefix), and still B's page was fresh.
@@ -338,7 +338,7 @@ def moderation_on_one_is_seen_on_the_other(cluster, article, admin):
     moderate(admin, cluster.a, doomed_id, "delete")
 
     page_b = read_thread(cluster.b, cluster.site_key, article)
-    assert doomed not in page_b and f'id="c-{doomed_id}"' not in page_b
+    assert doomed not in page_b and f'id=c-{doomed_id} ' not in page_b
     assert kept in page_b
 
     # A comment held for moderation (it filled the bots' trap field) is approved on B
@@ -351,7 +351,7 @@ def moderation_on_one_is_seen_on_the_other(cluster, article, admin):
     moderate(admin, cluster.b, held_id, "approve")
 
     page_a = read_thread(cluster.a, cluster.site_key, article)
-    assert held in page_a and f'id="c-{held_id}"' in page_a
+    assert held in page_a and f'id=c-{held_id} ' in page_a
     assert doomed not in page_a and kept in page_a
 
 

@@ -33,20 +33,20 @@ def test_nested_replies_and_markup_hooks(client, site):
     response = client.get(thread_url(site))
     html = response.text
     assert "3 comments" in html
-    assert f'<article class="comment" id="c-{first.id}" data-parent=""' in html
-    assert f'id="c-{reply.id}" data-parent="{first.id}"' in html
-    assert f'id="c-{deep.id}" data-parent="{reply.id}"' in html
+    assert f'<article class=comment id=c-{first.id} data-parent>' in html
+    assert f'id=c-{reply.id} data-parent={first.id}>' in html
+    assert f'id=c-{deep.id} data-parent={reply.id}>' in html
     # nesting: the reply's article opens before its parent's closes
-    assert html.index(f'id="c-{first.id}"') < html.index(f'id="c-{reply.id}"') < html.index(f'id="c-{deep.id}"')
+    assert html.index(f'id=c-{first.id} ') < html.index(f'id=c-{reply.id} ') < html.index(f'id=c-{deep.id} ')
     assert html.count("</article>") == 3
     # Each comment's Reply button submits the page's one GET form, naming the comment.
-    replies = re.findall(r'<button form="reply-get" name="reply" value="(\d+)">Reply</button>', html)
+    replies = re.findall(r'<button form=rg name=reply value=(\d+)>Reply</button>', html)
     assert replies == [str(first.id), str(reply.id), str(deep.id)]
-    assert html.count('<form id="reply-get" method="get"') == 1
+    assert html.count('<form id=rg method=get') == 1
     # The name is isolated (<bdi>): an Arabic name does not reorder the line around it.
-    assert '<time datetime="' in html and '<bdi class="comment-author">Ann</bdi>' in html
+    assert '<time datetime=' in html and '<bdi class=comment-author>Ann</bdi>' in html
     # User text is isolated: an Arabic comment reads right to left on an English page.
-    assert '<div class="comment-body" dir="auto"><p>Deep</p></div>' in html
+    assert '<div class=comment-body dir=auto><p>Deep</p></div>' in html
 
 
 def test_the_same_article_by_another_link_shows_the_same_thread(client, site):
@@ -73,9 +73,9 @@ def test_pending_spam_hidden_deleted_placeholder_only_with_replies(client, site)
     make_comment(thread, "Orphan reply", parent=parent)
     html = client.get(thread_url(site)).text
     assert "Waiting" not in html and "Buy pills" not in html
-    assert "Gone alone" not in html and f'id="c-{gone.id}"' not in html
+    assert "Gone alone" not in html and f'id=c-{gone.id} ' not in html
     assert "Removed parent" not in html
-    assert f'id="c-{parent.id}"' in html and "[deleted]" in html
+    assert f'id=c-{parent.id} ' in html and "[deleted]" in html
     assert "Orphan reply" in html
     assert "1 comment<" in html
 
@@ -101,7 +101,7 @@ def test_thread_page_makes_a_constant_number_of_queries(app, client, site, count
     with count_queries() as counter:
         response = client.get(page_url)
     assert response.status_code == 200
-    assert response.text.count('<article class="comment"') == size
+    assert response.text.count('<article class=comment ') == size
     assert counter.count <= 3, counter.statements
 
 
@@ -147,9 +147,9 @@ def test_a_very_deep_thread_renders_every_level(client, site):
         parent = make_comment(thread, f"level {index}", parent=parent)
     response = client.get(thread_url(site))
     assert response.status_code == 200
-    assert response.text.count('<article class="comment"') == 400
+    assert response.text.count('<article class=comment ') == 400
     assert response.text.count("</article>") == 400
-    assert f'data-parent="{parent.parent_id}"' in response.text
+    assert f'data-parent={parent.parent_id}>' in response.text
 
 
 def test_tree_is_built_whatever_the_order():

@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+import brotli
 import pytest
 import rjsmin
 
@@ -207,6 +208,21 @@ def test_static_urls_carry_a_content_hash_and_are_cached_for_a_year(client, site
     assert "no-cache" in outdated.headers["Cache-Control"]
 
 
+def test_the_part_few_readers_run_is_named_not_loaded(client, site):
+    """thread-own.js (own comments' Edit and Delete, the account panel) is fetched by
+    thread.js on first need: the page names it, content-hashed, in a data attribute, and
+    no <script> of the page loads it (issue 15: the first load does not carry it)."""
+    html = client.get(thread_path(site.key)).text
+    named = re.search(r'data-own-script="(/static/thread-own\.js\?v=([0-9a-f]+))"', html)
+    assert named, html[:900]
+    assert named.group(2) == hashlib.sha256((STATIC / "thread-own.js").read_bytes()).hexdigest()[:12]
+    assert re.findall(r'<script src="([^"?]+)', html) == ["/static/thread.js"]
+    script = client.get(named.group(1))
+    assert script.status_code == 200 and "immutable" in script.headers["Cache-Control"]
+    assert b"window.widgetOwn" in script.get_data()
+    script.close()
+
+
 def test_pages_and_scripts_are_compressed_for_clients_that_accept_it(client, site,
                                                                     seven_conversations):
     plain = client.get(thread_path(site.key)).text
@@ -221,6 +237,33 @@ def test_pages_and_scripts_are_compressed_for_clients_that_accept_it(client, sit
     script.close()
     assert served == rjsmin.jsmin((STATIC / "thread.js").read_text())  # minified too
     assert len(served) < 0.8 * len((STATIC / "thread.js").read_text())
+
+
+CHROMIUM = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+
+
+def test_a_browser_gets_brotli_and_scripts_at_its_best_quality(client, site, seven_conversations):
+    """What a reader's browser gets (issue 15): the page in brotli (smaller than zstd's
+    default), scripts and stylesheets at brotli's best quality, each with its own ETag
+    that revalidates."""
+    plain = client.get(thread_path(site.key)).text
+    page = client.get(thread_path(site.key), headers=CHROMIUM)
+    assert page.headers["Content-Encoding"] == "br"
+    assert shown_texts(brotli.decompress(page.data).decode()) == shown_texts(plain)
+    for url, source in (("/static/thread.js", client.get("/static/thread.js").get_data()),
+                        ("/static/thread.css", client.get("/static/thread.css").get_data()),
+                        ("/embed.js", client.get("/embed.js").get_data())):
+        packed = client.get(url, headers=CHROMIUM)
+        assert packed.headers["Content-Encoding"] == "br", url
+        assert "Accept-Encoding" in packed.headers["Vary"]
+        assert packed.get_data() == brotli.compress(source, quality=11), url
+        assert packed.headers["ETag"].endswith(':br"'), url
+        again = client.get(url, headers={**CHROMIUM, "If-None-Match": packed.headers["ETag"]})
+        assert again.status_code == 304, url
+        packed.close()
+        again.close()
+    gzipped = client.get("/embed.js", headers={"Accept-Encoding": "gzip"})
+    assert gzipped.headers["Content-Encoding"] == "gzip"  # a client without brotli: as before
 
 
 def test_a_cached_page_gets_fresh_form_tokens_that_work(client, site, seven_conversations):

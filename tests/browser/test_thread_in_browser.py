@@ -12,7 +12,12 @@ def thread_page_url(live_app, site_key, host_site, path="/article.html"):
 
 
 def test_post_and_reply_inline_without_reload(page, live_app, live_site, host_site):
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
     page.goto(thread_page_url(live_app, live_site, host_site))
+    page.wait_for_load_state("load")  # thread.js (deferred) has run
+    # The part for one's own comments is not part of a reader's first load (issue 15) ...
+    assert not [url for url in fetched if "thread-own.js" in url]
     page.get_by_label("Comment").fill("First **post**")
     page.get_by_label("Name").fill("Ann")
     page.evaluate("window.__marker = 'still here'")
@@ -21,6 +26,9 @@ def test_post_and_reply_inline_without_reload(page, live_app, live_site, host_si
     first.locator(".comment-body strong").wait_for()
     assert first.locator(".comment-author").inner_text() == "Ann"
     assert page.locator(".thread-count").inner_text() == "1 comment"
+    # ... it comes once the reader writes, in time for the Edit of what they posted.
+    first.get_by_role("button", name="Edit").wait_for()
+    assert len([url for url in fetched if "/static/thread-own.js?v=" in url]) == 1
 
     first.get_by_role("button", name="Reply").click()
     reply_form = first.locator("form.comment-form")

@@ -13,7 +13,7 @@ from flask import current_app, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..assets import minify
+from ..assets import minify, precompressed
 from ..i18n import available_languages, plural_forms
 
 PLACEHOLDER = "/*LOADER_STRINGS*/{}"
@@ -65,4 +65,4 @@ def script_response(filename):
     response.cache_control.max_age = SCRIPT_MAX_AGE
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.add_etag()
-    return response.make_conditional(request)
+    return precompressed(response.make_conditional(request))
