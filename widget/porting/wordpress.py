@@ -80,8 +80,9 @@ def _comment(thread_id, fields, protected):
     comment_id = fields.get("comment_id", "")
     comment_type = fields.get("comment_type", "")
     if comment_type not in COMMENT_TYPES:
-        return Skipped(comment_label(comment_id, thread_id), NOT_COMMENTS.get(comment_type) or words(
-            "of type %(type)s, not a comment", type=repr(comment_type)))
+        why = NOT_COMMENTS.get(comment_type) or words("of type %(type)s, not a comment",
+                                                      type=repr(comment_type))
+        return Skipped(comment_label(comment_id, thread_id), why)
     status = STATUSES.get(fields.get("comment_approved", "1"), CommentStatus.PENDING)
     if protected and status == CommentStatus.APPROVED:
         status = CommentStatus.PENDING  # only readers with the password saw it

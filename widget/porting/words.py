@@ -26,7 +26,7 @@ class Words:
         self.params = params or {}
 
     def render(self, html=False):
-        """The text in the current language (English outside an app, as on the CLI)."""
+        """The text in the request's language, else (the command line) in English."""
         catalog = get_translations() if has_app_context() else ENGLISH
         values = {name: _shown(value, html) for name, value in self.params.items()}
         if self.plural is None:
@@ -34,9 +34,9 @@ class Words:
         else:
             message = catalog.ngettext(self.singular, self.plural, self.num)
             values["num"] = format_number(self.num) if has_app_context() else str(self.num)
-        if html:
-            return Markup(escape(message) % values)
-        return message % values if values else message
+        if not values:
+            return escape(message) if html else message
+        return escape(message) % values if html else message % values
 
     def __str__(self):
         return self.render()

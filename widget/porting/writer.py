@@ -249,7 +249,8 @@ class ImportWriter:
             self._waiting[imported.thread_source_id].append(imported)
             return
         if source.url is None:
-            self.report.skipped.append(Skipped(what, words("its thread was skipped (no usable URL)")))
+            self.report.skipped.append(Skipped(what, words(
+                "its thread was skipped (no usable URL)")))
             return
         if source.deleted:
             source.comment_count += 1  # reported once per thread, at the end
