@@ -73,7 +73,7 @@ bench-import: install  # import a generated 100,000-comment Disqus export; print
 # (committed, so an install needs no step of its own). A new language:
 #   $(BIN)/pybabel init -i widget/translations/messages.pot -d widget/translations -l LANG
 BABEL := $(BIN)/pybabel
-BABEL_KEYWORDS := -k _l -k lazy_gettext -k plural_forms:1,2 -k count_text:1,2
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k plural_forms:1,2 -k count_text:1,2 -k words -k counted_words:1,2
 
 translations-update: install
 	$(BABEL) extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output \

@@ -159,7 +159,7 @@ def test_restore_into_another_site_merges_threads(app, tmp_path):
     target = make_site("Target", ["https://other.example.com"])
     report = restore(exported, site=target)
     assert report.sites_created == [] and report.comments_added == 1
-    assert [(note.what, note.reason) for note in report.notes] == [
+    assert [(str(note.what), str(note.reason)) for note in report.notes] == [
         (f"site {other.key}", f"imported into site {target.key}")]
     (thread,) = db.session.scalars(select(Thread).where(Thread.site_id == target.id)).all()
     assert thread.url == "https://other.example.com/?p=4"
@@ -184,9 +184,9 @@ def test_restored_html_is_sanitized_again(app):
     assert comment.html == "<p>hialert(1)</p>"
     assert comment.like_count == 1
     assert db.session.scalars(select(CommentLike.visitor_hash)).all() == ["v" * 64]
-    assert [(entry.what, entry.reason) for entry in report.skipped] == [
+    assert [(str(entry.what), str(entry.reason)) for entry in report.skipped] == [
         ("likes of comment 1 in https://a.example/x",
-         "1 without a visitor_hash of at most 64 characters or a valid time"),
+         "1 like has no visitor_hash of at most 64 characters or no valid time"),
         ("comment 2 in https://a.example/x", "unknown status 'published'")]
 
 

@@ -20,7 +20,7 @@ LANGUAGES = sorted(path.parent.parent.name for path in TRANSLATIONS.glob("*/LC_M
 PLACEHOLDER = re.compile(r"%\([^)]*\)[a-z]")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
             "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3), "plural_forms": (1, 2),
-            "count_text": (1, 2)}
+            "count_text": (1, 2), "words": None, "counted_words": (1, 2)}  # porting/words.py
 # Attributes whose values people read or hear (screen readers speak title and aria-label).
 SPOKEN_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label", "aria-description", "label"}
 EXPRESSION = " "  # stands for whatever a {{ }} or {% %} puts there (also inside a tag)

@@ -118,13 +118,13 @@ def text_direction():
     return locale.text_direction if locale else "ltr"
 
 
-_ENGLISH = NullTranslations()
+ENGLISH = NullTranslations()  # the source language: the messages as written
 
 
 def english_plural(singular, plural, num):
-    """English words for `num` things, for text that is English by design (import reasons,
-    which the dashboard marks lang="en"; command-line output): no catalog is asked."""
-    return _ENGLISH.ngettext(singular, plural, num) % {"num": num}
+    """English words for `num` things, for text that is English by design (command-line
+    output): no catalog is asked."""
+    return ENGLISH.ngettext(singular, plural, num) % {"num": num}
 
 
 def count_text(singular, plural, number, **variables):

@@ -264,10 +264,13 @@ class Catalogue:
                    for id_ in (message.id if isinstance(message.id, tuple) else (message.id,))]
         self.exact = {" ".join(id_.split()) for id_ in ids}
         placeholder = re.compile(r"%\(\w+\)[sd]|%[sd]")
+        # A msgid with no words of its own ("%(what)s: %(reason)s", whose colon French
+        # spaces and Japanese writes "：") says nothing of the language of what fills it.
         self.patterns = [re.compile("".join(
             ".+?" if placeholder.fullmatch(part) else re.escape(part)
             for part in re.split(r"(%\(\w+\)[sd]|%[sd])", " ".join(id_.split()))) + "$")
-            for id_ in self.exact if placeholder.search(id_)]
+            for id_ in self.exact
+            if placeholder.search(id_) and re.search(r"[^\W\d_]", placeholder.sub("", id_))]
 
     def knows(self, text):
         return text in self.exact or any(pattern.match(text) for pattern in self.patterns)
@@ -486,6 +489,7 @@ def test_the_view_facts_find_what_they_should(context_for):
 def test_the_catalogue_knows_our_strings_with_their_placeholders_filled(catalogue):
     assert catalogue.knows("Post comment") and catalogue.knows("Show comments (4)")
     assert catalogue.knows("Reply to Ann") and not catalogue.knows("Ann")
+    assert not catalogue.knows("ConnectError: refused")  # "%(what)s: %(reason)s" has no words
     assert not same_as_english("de", "Kommentare") and same_as_english("de", "120 ms")
 
 

@@ -6,13 +6,9 @@ details_params) and, for older readers and rows, the same words in English
 rows written before the keys existed show their stored text.
 """
 
-from gettext import NullTranslations
-
 from flask_babel import get_translations
 
-from ..i18n import status_name
-
-ENGLISH = NullTranslations()
+from ..i18n import ENGLISH, status_name
 
 
 def _ban(params, catalog):

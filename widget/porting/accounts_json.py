@@ -14,6 +14,7 @@ from ..accounts.models import Account
 from ..accounts.names import DISPLAY_NAME_MAX_LENGTH, UnusableName, clean_display_name
 from ..extensions import db
 from .stream import ImportedAccount, Skipped, parse_iso_datetime
+from .words import words
 
 
 def site_accounts(site, time):
@@ -43,21 +44,22 @@ def account_source_id(site_key, local_id):
 
 def read_account(account, site_key):
     """An ImportedAccount from an "accounts" entry, or Skipped saying why not."""
-    what = f"account {account.get('id') if isinstance(account, dict) else '?'} of site {site_key}"
     if not isinstance(account, dict):
-        return Skipped(f"an account of site {site_key}", "it is not a JSON object")
+        return Skipped(words("an account of site %(site)s", site=site_key),
+                       words("it is not a JSON object"))
+    what = words("account %(id)s of site %(site)s", id=account.get("id"), site=site_key)
     local_id = account.get("id")
     if type(local_id) is not int:
-        return Skipped(what, "its id is not a number")
+        return Skipped(what, words("its id is not a number"))
     try:
         name = clean_display_name(account.get("display_name")
                                   if isinstance(account.get("display_name"), str) else "")
     except UnusableName as unusable:
-        return Skipped(what, f"display_name: {unusable}")
+        return Skipped(what, words("display_name: %(problem)s", problem=str(unusable)))
     identities = _identities(account.get("identities"))
     if identities is None:
-        return Skipped(what, "its identities are not a list of provider and subject "
-                             "(at most 64 and 255 characters)")
+        return Skipped(what, words("its identities are not a list of provider and subject "
+                                   "(at most 64 and 255 characters)"))
     email = _string(account.get("email"), 254)
     email = email.lower() if email and "@" in email else None
     website = _string(account.get("website"), 500)

@@ -20,9 +20,9 @@ from urllib.parse import urljoin
 
 from flask_babel import lazy_gettext as _l
 
-from ..i18n import english_plural
 from ..models import CommentStatus
 from .stream import ImportedComment, ImportedThread, ImportRefused, Note
+from .words import counted_words, words
 
 STATUSES = {1: CommentStatus.APPROVED, 2: CommentStatus.PENDING, 4: CommentStatus.DELETED}
 COMMENT_COLUMNS = ("tid, id, parent, created, modified, mode, remote_addr, text, author, email, "
@@ -50,10 +50,10 @@ def read_isso(fileobj, *, site, base_url=None, on_progress=None, **_options):
             if on_progress:
                 on_progress(done, total)
         if liked:
-            yield Note(english_plural("likes of %(num)s comment", "likes of %(num)s comments",
-                                      liked),
-                       "carried over as like counts; who liked them is not recoverable (Isso "
-                       "keeps no list of voters)")
+            yield Note(counted_words("likes of %(num)s comment", "likes of %(num)s comments",
+                                     liked),
+                       words("carried over as like counts; who liked them is not recoverable "
+                             "(Isso keeps no list of voters)"))
 
 
 def _has_likes(database):

@@ -23,6 +23,7 @@ from .stream import (
     Skipped,
     parse_iso_datetime,
 )
+from .words import counted_words, words
 
 FORMAT_NAME = "widget-export"
 FORMAT_VERSION = 1
@@ -32,6 +33,7 @@ SITE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,32}$")  # older keys may hold - and _
 THREAD = "sites.item.threads.item"
 ACCOUNT = "sites.item.accounts.item"
 MAX_TRUSTED_AFTER = 10_000
+NOT_AN_OBJECT = words("it is not a JSON object")
 
 
 def read_json(fileobj, *, on_progress=None, **_options):
@@ -121,7 +123,7 @@ def _site(fields, origins):
 def _thread(thread, site_key):
     """The thread and its comments; a comment with a bad field is skipped, with the reason."""
     if not isinstance(thread, dict):
-        yield Skipped(f"a thread of site {site_key}", "it is not a JSON object")
+        yield Skipped(words("a thread of site %(site)s", site=site_key), NOT_AN_OBJECT)
         return
     url = thread.get("url") if isinstance(thread.get("url"), str) else ""
     source_id = f"{site_key} {url}"
@@ -134,26 +136,28 @@ def _thread(thread, site_key):
 
 def _comment(thread_id, url, comment, site_key):
     if not isinstance(comment, dict):
-        yield Skipped(f"a comment in {url}", "it is not a JSON object")
+        yield Skipped(words("a comment in %(url)s", url=url), NOT_AN_OBJECT)
         return
-    what = f"comment {comment.get('id')} in {url}"
+    what = words("comment %(id)s in %(url)s", id=comment.get("id"), url=url)
     try:
         status = CommentStatus(comment.get("status"))
     except ValueError:
-        yield Skipped(what, f"unknown status {comment.get('status')!r}")
+        yield Skipped(what, words("unknown status %(status)s", status=repr(comment.get("status"))))
         return
     import_key = comment.get("import_key")
     if import_key is not None and (not isinstance(import_key, str) or len(import_key) > 100):
-        yield Skipped(what, "its import_key is not a string of at most 100 characters")
+        yield Skipped(what, words("its import_key is not a string of at most 100 characters"))
         return
     if not isinstance(comment.get("text"), str) or not isinstance(comment.get("html"), str):
-        yield Skipped(what, "its text or html is missing")
+        yield Skipped(what, words("its text or html is missing"))
         return
     raw_likes = comment.get("likes")
     likes = [_like(like) for like in raw_likes] if isinstance(raw_likes, list) else []
     if None in likes:
-        yield Skipped(f"likes of {what}", f"{likes.count(None)} without a visitor_hash of at most "
-                                          "64 characters or a valid time")
+        yield Skipped(words("likes of %(comment)s", comment=what), counted_words(
+            "%(num)s like has no visitor_hash of at most 64 characters or no valid time",
+            "%(num)s likes have no visitor_hash of at most 64 characters or no valid time",
+            likes.count(None)))
     parent, reply_to = comment.get("parent"), comment.get("reply_to")
     account = comment.get("account")
     verified_via = comment.get("verified_via")

@@ -6,8 +6,8 @@ import zlib
 
 from flask_babel import lazy_gettext as _l
 
-from ..i18n import english_plural
 from .stream import ImportRefused
+from .words import counted_words, words
 
 GZIP_MAGIC = b"\x1f\x8b"
 XML_DECLARATION = b"<?xml"
@@ -87,7 +87,8 @@ def without_stray_prefix(fileobj):
 
 def stray_prefix_note(prefix):
     """The report's words for what without_stray_prefix dropped."""
-    return (english_plural("%(num)s character before the XML declaration or root element",
-                           "%(num)s characters before the XML declaration or root element",
-                           len(prefix)),
-            f"skipped ({prefix[:40]!r}); the rest of the file was read")
+    return (counted_words("%(num)s character before the XML declaration or root element",
+                          "%(num)s characters before the XML declaration or root element",
+                          len(prefix)),
+            words("skipped (%(characters)s); the rest of the file was read",
+                  characters=repr(prefix[:40])))

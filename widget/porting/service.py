@@ -4,7 +4,6 @@ The command line calls run_import with an open binary file; an upload view can c
 the same way with the uploaded stream (it needs nothing from the request).
 """
 
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
@@ -15,6 +14,7 @@ from .json_format import read_json
 from .opening import gunzipped, is_gzip
 from .progress import tracked
 from .stream import ImportRefused, Note
+from .words import words
 from .unprepared import unprepared_statements
 from .wordpress import read_wordpress
 from .writer import ImportWriter
@@ -38,17 +38,14 @@ NO_COMMENTS = {
 }
 
 
-def run_import(format_name, fileobj, site=None, **arguments):
-    """Import `fileobj` in English (see _run_import), whatever the request's language: the
-    report's reasons are English, and are marked so on the dashboard. Refusals are lazy
-    messages, so they still speak the reader's language where they are shown."""
-    with force_locale("en"):
-        return _run_import(format_name, fileobj, site, **arguments)
-
-
-def _run_import(format_name, fileobj, site=None, *, on_progress=None, workers=1,
-                before_commit=None, **options):
+def run_import(format_name, fileobj, site=None, *, on_progress=None, workers=1,
+               before_commit=None, **options):
     """Import `fileobj` (binary) of a format in READERS into `site` → ImportReport.
+
+    The report's reasons and refusals are put into words where they are shown (words.py,
+    lazy messages): in the reader's language on the dashboard, in English on the command
+    line, which has no request. A reason quoting a message made during the import (an
+    unusable URL or name) has it in the request's language, the one it is shown in.
 
     `site` is required except for "json", whose file names its own sites (restored by
     key). `on_progress(done, total)` hears how far the reader is; `workers` > 1
@@ -73,8 +70,8 @@ def _run_import(format_name, fileobj, site=None, *, on_progress=None, workers=1,
             if not report.comments_in_file and format_name in NO_COMMENTS:
                 raise ImportRefused(NO_COMMENTS[format_name])
             if compressed:
-                report.notes.insert(0, Note("the file", "was gzip-compressed; it was read "
-                                                        "uncompressed"))
+                report.notes.insert(0, Note(words("the file"), words(
+                    "was gzip-compressed; it was read uncompressed")))
             if before_commit is not None:
                 before_commit(report)
         db.session.commit()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ..models import Commenters, CommentStatus, ModerationMode
+from .words import words
 
 
 class ImportRefused(Exception):
@@ -114,15 +115,21 @@ def parse_iso_datetime(value):
 
 @dataclass(slots=True)
 class Skipped:
-    """Something of the source left out (by a reader or the writer), and why."""
+    """Something of the source left out (by a reader or the writer), and why: Words (see
+    words.py), or a str already in the request's language."""
 
-    what: str
-    reason: str
+    what: object
+    reason: object
 
 
 @dataclass(slots=True)
 class Note:
     """Something imported with a change the site owner should know of (report.notes)."""
 
-    what: str
-    reason: str
+    what: object
+    reason: object
+
+
+def comment_label(source_id, thread_source_id):
+    """How the report names a comment of the file: by its id and its thread's."""
+    return words("comment %(id)s (thread %(thread)s)", id=source_id, thread=thread_source_id)

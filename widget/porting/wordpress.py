@@ -10,7 +10,6 @@ private editorial notes (comment_type "note") are skipped and reported. Comments
 password-protected post were never public: they come in pending, for the owner to judge.
 """
 
-from ..i18n import english_plural
 from ..models import CommentStatus
 from .opening import stray_prefix_note, without_stray_prefix
 from .progress import tracked
@@ -20,8 +19,10 @@ from .stream import (
     ImportedThread,
     Note,
     Skipped,
+    comment_label,
     parse_iso_datetime,
 )
+from .words import counted_words, words
 
 STATUSES = {
     "1": CommentStatus.APPROVED,
@@ -32,9 +33,9 @@ STATUSES = {
 }
 COMMENT_TYPES = {"", "comment"}  # anything else (pingback, trackback, note) is not one
 NOT_COMMENTS = {
-    "note": "a private editorial note (WordPress 6.9), never shown to readers",
-    "pingback": "a pingback (another site's link to the post), not a comment",
-    "trackback": "a trackback (another site's link to the post), not a comment",
+    "note": words("a private editorial note (WordPress 6.9), never shown to readers"),
+    "pingback": words("a pingback (another site's link to the post), not a comment"),
+    "trackback": words("a trackback (another site's link to the post), not a comment"),
 }
 
 
@@ -67,8 +68,8 @@ def _item(number, item):
     pending = sum(isinstance(comment, ImportedComment) and comment.status == CommentStatus.PENDING
                   for comment in comments)
     if protected and pending:
-        yield Note(f"thread {thread_id} ({fields.get('link', '')})",
-                   english_plural(
+        yield Note(words("thread %(id)s (%(url)s)", id=thread_id, url=fields.get("link", "")),
+                   counted_words(
                        "the post is password-protected: its %(num)s comment was imported as "
                        "pending, for you to approve or not",
                        "the post is password-protected: its %(num)s comments were imported as "
@@ -79,8 +80,9 @@ def _comment(thread_id, fields, protected):
     comment_id = fields.get("comment_id", "")
     comment_type = fields.get("comment_type", "")
     if comment_type not in COMMENT_TYPES:
-        return Skipped(f"comment {comment_id} (thread {thread_id})",
-                       NOT_COMMENTS.get(comment_type, f"of type {comment_type!r}, not a comment"))
+        why = NOT_COMMENTS.get(comment_type) or words("of type %(type)s, not a comment",
+                                                      type=repr(comment_type))
+        return Skipped(comment_label(comment_id, thread_id), why)
     status = STATUSES.get(fields.get("comment_approved", "1"), CommentStatus.PENDING)
     if protected and status == CommentStatus.APPROVED:
         status = CommentStatus.PENDING  # only readers with the password saw it

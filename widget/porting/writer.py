@@ -19,7 +19,6 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..i18n import english_plural
 from ..models import Comment, CommentLike, Site, Thread, utcnow
 from ..privacy import hash_ip
 from ..sites import parse_origins
@@ -37,7 +36,9 @@ from .stream import (
     ImportRefused,
     Note,
     Skipped,
+    comment_label,
 )
+from .words import counted_words, words
 
 BATCH_SIZE = 1000
 ANONYMOUS = "Anonymous"
@@ -122,7 +123,8 @@ class ImportWriter:
         if self._fixed_site is not None:
             if imported.key != self._fixed_site.key:
                 self.report.notes.append(Skipped(
-                    f"site {imported.key}", f"imported into site {self._fixed_site.key}"))
+                    words("site %(key)s", key=imported.key),
+                    words("imported into site %(key)s", key=self._fixed_site.key)))
             return
         site = find_site(imported.key)
         if site is None:
@@ -142,7 +144,8 @@ class ImportWriter:
             self.report.sites_created.append(site.key)
         else:
             self.report.notes.append(Skipped(
-                f"site {site.key}", "exists already: its threads were merged, its settings kept"))
+                words("site %(key)s", key=site.key),
+                words("exists already: its threads were merged, its settings kept")))
         self._site = site
 
     # Commenter accounts (our JSON only)
@@ -164,8 +167,8 @@ class ImportWriter:
             return None
         account_id = self._accounts.get(imported.account_source_id)
         if account_id is None:
-            self.report.notes.append(Skipped(what, "its account is not in the file's "
-                                                   "accounts: kept without it"))
+            self.report.notes.append(Skipped(what, words(
+                "its account is not in the file's accounts: kept without it")))
         return account_id
 
     # Threads
@@ -179,7 +182,9 @@ class ImportWriter:
             url = normalize_url(imported.url)
         except InvalidURL as error:
             url = None
-            self.report.skipped.append(Skipped(_thread_label(imported.source_id, imported.url), str(error)))
+            # the error is in the language of the request (if any), where it is shown
+            self.report.skipped.append(Skipped(_thread_label(imported.source_id, imported.url),
+                                               str(error)))
         title = (imported.title or "").strip()[:300]
         source = _SourceThread(imported.source_id, self._site.id, url, title, imported.created,
                                imported.deleted)
@@ -239,18 +244,19 @@ class ImportWriter:
 
     def _add_comment(self, imported):
         source = self._threads.get(imported.thread_source_id)
-        what = f"comment {imported.source_id} (thread {imported.thread_source_id})"
+        what = comment_label(imported.source_id, imported.thread_source_id)
         if source is None:
             self._waiting[imported.thread_source_id].append(imported)
             return
         if source.url is None:
-            self.report.skipped.append(Skipped(what, "its thread was skipped (no usable URL)"))
+            self.report.skipped.append(Skipped(what, words(
+                "its thread was skipped (no usable URL)")))
             return
         if source.deleted:
             source.comment_count += 1  # reported once per thread, at the end
             return
         if imported.created is None:
-            self.report.skipped.append(Skipped(what, "it has no valid date"))
+            self.report.skipped.append(Skipped(what, words("it has no valid date")))
             return
         source.comment_count += 1
         thread_id = self._thread_id(source)
@@ -315,7 +321,8 @@ class ImportWriter:
             website = "http://" + website
         if website.lower().startswith(("http://", "https://")) and len(website) <= 500:
             return website
-        self.report.notes.append(Skipped(what, f"its website {website[:80]!r} was left out"))
+        self.report.notes.append(Skipped(what, words("its website %(website)s was left out",
+                                                     website=repr(website[:80]))))
         return None
 
     def _flush(self, everything=False):
@@ -379,11 +386,13 @@ class ImportWriter:
         for comment_id, parent_ref, what, answers_parent in self._unlinked:
             parent_id = self._resolve(parent_ref)
             if parent_id is None:
-                self.report.notes.append(Skipped(
-                    what, f"its parent {parent_ref[1]} is not in the file: kept at the top level"))
+                self.report.notes.append(Skipped(what, words(
+                    "its parent %(parent)s is not in the file: kept at the top level",
+                    parent=parent_ref[1])))
             elif self._makes_loop(comment_id, parent_id):
-                self.report.notes.append(Skipped(
-                    what, f"its parent {parent_ref[1]} replies to it: kept at the top level"))
+                self.report.notes.append(Skipped(what, words(
+                    "its parent %(parent)s replies to it: kept at the top level",
+                    parent=parent_ref[1])))
             else:
                 self._ids.store_parents([(comment_id, parent_id)])
                 links.append({"id": comment_id, "parent_id": parent_id,
@@ -409,23 +418,24 @@ class ImportWriter:
         for thread_source_id, comments in self._waiting.items():
             for comment in comments:
                 self.report.skipped.append(Skipped(
-                    f"comment {comment.source_id} (thread {thread_source_id})",
-                    f"orphan: its thread {thread_source_id} is not in the file"))
+                    comment_label(comment.source_id, thread_source_id),
+                    words("orphan: its thread %(thread)s is not in the file",
+                          thread=thread_source_id)))
         outside_origins = Counter()  # threads kept on an origin the site does not allow
         for source in self._threads.values():
             label = _thread_label(source.source_id, source.url)
             if source.deleted:
-                self.report.skipped.append(Skipped(label, english_plural(
+                self.report.skipped.append(Skipped(label, counted_words(
                     "the thread was deleted in the export's system: its %(num)s comment was "
                     "not imported",
                     "the thread was deleted in the export's system: its %(num)s comments were "
                     "not imported", source.comment_count)))
             elif not self._restore and source.url is not None and source.comment_count == 0:
-                self.report.skipped.append(Skipped(label, "it has no comments"))
+                self.report.skipped.append(Skipped(label, words("it has no comments")))
             elif source.outside_origin is not None:
                 outside_origins[source.outside_origin] += 1
         for origin, count in outside_origins.items():
-            self.report.notes.append(Skipped(origin, english_plural(
+            self.report.notes.append(Skipped(origin, counted_words(
                 "%(num)s thread on this origin, which the site does not allow yet: add the "
                 "origin to the site's origins to show it",
                 "%(num)s threads on this origin, which the site does not allow yet: add the "
@@ -436,7 +446,9 @@ class ImportWriter:
 
 
 def _thread_label(source_id, url):
-    return f"thread {source_id} ({url})" if url else f"thread {source_id}"
+    if url:
+        return words("thread %(id)s (%(url)s)", id=source_id, url=url)
+    return words("thread %(id)s", id=source_id)
 
 
 def _dedupe_key(thread_id, import_key, created=None, author=None, text=None):
