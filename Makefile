@@ -31,9 +31,10 @@ run: migrate
 	$(FLASK) demo --origin http://$(HOST):$(PORT) --origin http://localhost:$(PORT)
 	WIDGET_DEMO=true $(FLASK) run --host $(HOST) --port $(PORT)
 
-# One test process per CPU (pytest-xdist); PYTEST_ARGS="-n 0 tests/test_x.py" for one file.
+# One test process per CPU (pytest-xdist; a worker that runs out takes tests queued for
+# another); PYTEST_ARGS="-n 0 tests/test_x.py" for one file.
 test: install-test
-	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 # The source distribution and the wheel in dist/ (templates, static files, catalogs and
 # migrations inside; setup.py copies static/ and migrations/ into the package). Install
