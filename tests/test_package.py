@@ -19,7 +19,6 @@ import subprocess
 import sys
 import time
 import zipfile
-from html.parser import HTMLParser
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import quote, urljoin
@@ -29,6 +28,7 @@ import pytest
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
+from tests.html_forms import forms_of
 from widget import create_app, paths
 from widget.config import InstanceFolderError
 from widget.console import main as widget_command
@@ -308,27 +308,6 @@ def wait_until_serving(server, base_url, log_path):
             pytest.fail(f"widget serve did not answer within {STARTUP_SECONDS} s:\n"
                         f"{log_path.read_text(errors='replace')[-4000:]}")
         time.sleep(0.2)
-
-
-class FormParser(HTMLParser):
-    """The forms of a page: action, and the name/value of every input."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms = []
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "form":
-            self.forms.append({"action": attributes.get("action", ""), "fields": {}})
-        elif tag == "input" and self.forms and attributes.get("name"):
-            self.forms[-1]["fields"][attributes["name"]] = attributes.get("value") or ""
-
-
-def forms_of(page):
-    parser = FormParser()
-    parser.feed(page)
-    return parser.forms
 
 
 def german(msgid):

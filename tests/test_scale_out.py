@@ -16,13 +16,14 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, urljoin
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
+
+from tests.html_forms import forms_of
 
 PG_URL = os.environ.get("WIDGET_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("WIDGET_TEST_REDIS_URL")
@@ -214,27 +215,6 @@ def forget_redis_keys(key_prefix):
 
 
 # --- a reader, a commenter and an admin over HTTP ----------------------------------------
-
-class FormParser(HTMLParser):
-    """The forms of a page: action, and the name/value of every input."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms = []
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "form":
-            self.forms.append({"action": attributes.get("action", ""), "fields": {}})
-        elif tag == "input" and self.forms and attributes.get("name"):
-            self.forms[-1]["fields"][attributes["name"]] = attributes.get("value") or ""
-
-
-def forms_of(page):
-    parser = FormParser()
-    parser.feed(page)
-    return parser.forms
-
 
 def thread_url(instance, site_key, article):
     return f"{instance.url}/t/{site_key}?url={quote(article, safe='')}"
